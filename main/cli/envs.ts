@@ -1,0 +1,30 @@
+/** `fleetdeck envs`: what the sidebar would show, once every environment has answered or failed. */
+import type { Environment } from '../common/model';
+import type { Core } from '../core/core';
+
+const SETTLE_MS = 6000;
+
+export async function settledEnvironments(core: Core, timeoutMs = SETTLE_MS): Promise<Environment[]> {
+  const settled = (l: Environment[]) => l.every((e) => e.state !== 'connecting');
+  const now = core.environments.list();
+  if (settled(now)) return now;
+  return new Promise((resolve) => {
+    const done = (l: Environment[]) => {
+      clearTimeout(timer);
+      core.environments.off('change', check);
+      resolve(l);
+    };
+    const check = (l: Environment[]) => settled(l) && done(l);
+    const timer = setTimeout(() => done(core.environments.list()), timeoutMs);
+    core.environments.on('change', check);
+  });
+}
+
+export function formatEnvironments(list: Environment[]): string {
+  const rows = list.map((e) => [e.name, e.kind, e.state, e.version ?? '-', e.endpoint]);
+  const head = ['NAME', 'KIND', 'STATE', 'VERSION', 'ENDPOINT'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ');
+  const problems = list.filter((e) => e.problem).map((e) => `\n${e.name}: ${e.problem}`);
+  return [line(head), ...rows.map(line)].join('\n') + (problems.length ? '\n' + problems.join('') : '');
+}

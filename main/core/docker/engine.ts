@@ -1,0 +1,188 @@
+/**
+ * One Docker engine connection. The events stream is both the discovery feed and the
+ * liveness signal: while it is open the engine is "connected"; when it breaks we say so
+ * and retry with backoff, resuming events from the last one seen.
+ */
+import { EventEmitter } from 'node:events';
+import Docker from 'dockerode';
+import type { ConnectionState } from '../../common/model';
+import type { DockerEndpoint } from './endpoint';
+
+export interface DockerEngineEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  time: number;
+  timeNano: number;
+}
+
+export interface DockerEngineStatus {
+  state: ConnectionState;
+  version?: string;
+  apiVersion?: string;
+  problem?: string;
+  since: number;
+}
+
+interface Events {
+  status: [DockerEngineStatus];
+  event: [DockerEngineEvent];
+  /** Emitted after every (re)connect, so consumers resync what they may have missed. */
+  connected: [];
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000];
+const PING_TIMEOUT_MS = 3000;
+
+export class DockerEngine extends EventEmitter<Events> {
+  readonly endpoint: DockerEndpoint;
+  /** For requests; streams use their own client (dockerode's timeout would cut them). */
+  readonly api: Docker;
+  private readonly streams: Docker;
+  private current: DockerEngineStatus = { state: 'connecting', since: Date.now() };
+  private events: NodeJS.ReadableStream | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private lastEventNano = 0;
+  private stopped = true;
+
+  constructor(endpoint: DockerEndpoint) {
+    super();
+    this.endpoint = endpoint;
+    this.api = new Docker(endpoint.options);
+    this.streams = new Docker(endpoint.options);
+  }
+
+  get status(): DockerEngineStatus {
+    return this.current;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.closeEvents();
+  }
+
+  /** Try now, skipping any pending backoff. */
+  reconnect(): void {
+    if (this.stopped || this.current.state === 'connected') return;
+    clearTimeout(this.retry);
+    this.attempt = 0;
+    this.closeEvents();
+    void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.current.state !== 'connecting' && this.current.state !== 'unreachable') return;
+    if (this.current.state === 'unreachable' && this.attempt === 0) this.setStatus({ state: 'connecting' });
+    try {
+      await withTimeout(this.api.ping(), PING_TIMEOUT_MS, 'ping timed out');
+      const v = await withTimeout(this.api.version(), PING_TIMEOUT_MS, 'version timed out');
+      if (this.stopped) return;
+      const since = this.lastEventNano ? Math.floor(this.lastEventNano / 1e9) : Math.floor(Date.now() / 1000);
+      const stream = (await this.streams.getEvents({ since })) as NodeJS.ReadableStream;
+      if (this.stopped) return void (stream as unknown as { destroy(): void }).destroy();
+      this.watch(stream);
+      this.attempt = 0;
+      this.setStatus({ state: 'connected', version: v.Version, apiVersion: v.ApiVersion });
+      this.emit('connected');
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private watch(stream: NodeJS.ReadableStream): void {
+    this.events = stream;
+    let buf = '';
+    stream.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).trim();
+        buf = buf.slice(i + 1);
+        if (!line) continue;
+        let ev: DockerEngineEvent;
+        try {
+          ev = JSON.parse(line) as DockerEngineEvent;
+        } catch {
+          continue; // a torn line after a reconnect; the resync covers it
+        }
+        // `since` is in whole seconds, so a resumed stream repeats the last second's events.
+        if (ev.timeNano && ev.timeNano <= this.lastEventNano) continue;
+        this.lastEventNano = ev.timeNano || this.lastEventNano;
+        this.emit('event', ev);
+      }
+    });
+    const broken = (err?: unknown) => {
+      if (this.events !== stream) return;
+      this.events = undefined;
+      this.fail(err ?? new Error('the engine closed the events stream'));
+    };
+    stream.on('error', broken);
+    stream.on('end', () => broken());
+    stream.on('close', () => broken());
+  }
+
+  private closeEvents(): void {
+    const s = this.events;
+    this.events = undefined;
+    if (s) {
+      s.removeAllListeners('data');
+      s.on('error', () => {}); // destroying an HTTP stream emits 'aborted'
+      (s as unknown as { destroy(): void }).destroy();
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.stopped) return;
+    this.closeEvents();
+    const reason = describe(err);
+    this.setStatus({
+      state: 'unreachable',
+      problem:
+        `Cannot reach the Docker engine at ${this.endpoint.display} (${reason}). ` +
+        'Start Docker (Docker Desktop, "sudo systemctl start docker" or "dockerd"), or point DOCKER_HOST at a running engine. Fleetdeck retries by itself.',
+    });
+    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 5000;
+    this.attempt++;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => void this.connect(), delay);
+    this.retry.unref?.();
+  }
+
+  private setStatus(s: Omit<DockerEngineStatus, 'since'>): void {
+    const same =
+      s.state === this.current.state && s.version === this.current.version && s.problem === this.current.problem;
+    if (same) return;
+    this.current = { ...s, since: Date.now() };
+    this.emit('status', this.current);
+  }
+}
+
+function describe(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: string; message?: string; statusCode?: number; json?: { message?: string } };
+    if (e.code === 'ENOENT') return 'no socket there';
+    if (e.code === 'EACCES') return 'permission denied on the socket; add yourself to the docker group';
+    if (e.code) return `${e.code.toLowerCase() === 'econnrefused' ? 'connection refused' : e.code}`;
+    if (e.statusCode) return `HTTP ${e.statusCode}${e.json?.message ? `: ${e.json.message}` : ''}`;
+    if (e.message) return e.message;
+  }
+  return String(err);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<never>((_, reject) => {
+      t = setTimeout(() => reject(new Error(what)), ms);
+    }),
+  ]);
+}

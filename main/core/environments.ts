@@ -1,0 +1,141 @@
+/**
+ * Every environment the panel can show: the local Docker engine first, then each
+ * Kubernetes context from kubeconfig. Keeps their connection states and pushes the
+ * whole (small) list on every change.
+ */
+import { EventEmitter } from 'node:events';
+import { ApiError } from '../common/errors';
+import type { Environment } from '../common/model';
+import type { DockerEngine } from './docker/engine';
+import { configFor, describeKubeError, listContexts, loadKubeConfig, probeCluster } from './kubernetes/kubeconfig';
+
+const KUBE_RETRY_MS = [2000, 5000, 15000, 30000];
+
+interface KubeSlot {
+  env: Environment;
+  attempt: number;
+  timer?: NodeJS.Timeout;
+  probing: boolean;
+}
+
+export class Environments extends EventEmitter<{ change: [Environment[]] }> {
+  private readonly docker: DockerEngine;
+  private readonly kube = new Map<string, KubeSlot>();
+  private kc: Awaited<ReturnType<typeof loadKubeConfig>>;
+  private kubeProblem: string | undefined;
+  private stopped = false;
+
+  constructor(docker: DockerEngine, private readonly processEnv: NodeJS.ProcessEnv = process.env) {
+    super();
+    this.docker = docker;
+    docker.on('status', () => this.changed());
+  }
+
+  async start(): Promise<void> {
+    this.docker.start();
+    try {
+      this.kc = await loadKubeConfig(this.processEnv);
+    } catch (e) {
+      this.kubeProblem = `kubeconfig could not be read: ${describeKubeError(e)}`;
+      this.changed();
+      return;
+    }
+    if (!this.kc || this.stopped) return;
+    for (const c of listContexts(this.kc)) {
+      const env: Environment = {
+        id: `kube:${c.name}`,
+        kind: 'kubernetes',
+        name: c.name,
+        endpoint: c.server,
+        namespace: c.namespace,
+        state: 'connecting',
+        since: Date.now(),
+      };
+      this.kube.set(env.id, { env, attempt: 0, probing: false });
+    }
+    this.changed();
+    for (const slot of this.kube.values()) void this.probe(slot);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.docker.stop();
+    for (const s of this.kube.values()) clearTimeout(s.timer);
+  }
+
+  /** Problem reading kubeconfig, if any (the contexts list is then empty). */
+  get kubeconfigProblem(): string | undefined {
+    return this.kubeProblem;
+  }
+
+  list(): Environment[] {
+    const d = this.docker.status;
+    const local: Environment = {
+      id: 'docker:local',
+      kind: 'docker',
+      name: 'Docker (local)',
+      endpoint: this.docker.endpoint.display,
+      state: d.state,
+      since: d.since,
+      ...(d.version ? { version: d.version } : {}),
+      ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}),
+      ...(d.problem ? { problem: d.problem } : {}),
+    };
+    return [local, ...[...this.kube.values()].map((s) => s.env)];
+  }
+
+  get(id: string): Environment {
+    const e = this.list().find((x) => x.id === id);
+    if (!e) throw new ApiError('NOT_FOUND', `No environment "${id}".`, 'Pick one from the sidebar; the list may have changed.');
+    return e;
+  }
+
+  reconnect(id: string): Environment {
+    this.get(id);
+    if (id === 'docker:local') this.docker.reconnect();
+    const slot = this.kube.get(id);
+    if (slot && slot.env.state !== 'connected') {
+      clearTimeout(slot.timer);
+      slot.attempt = 0;
+      void this.probe(slot);
+    }
+    return this.get(id);
+  }
+
+  private async probe(slot: KubeSlot): Promise<void> {
+    if (!this.kc || slot.probing || this.stopped) return;
+    slot.probing = true;
+    try {
+      const own = await configFor(this.kc, slot.env.name);
+      const v = await probeCluster(own);
+      this.setKube(slot, { state: 'connected', version: v.version, apiVersion: v.platform });
+      slot.attempt = 0;
+    } catch (e) {
+      this.setKube(slot, {
+        state: 'unreachable',
+        problem:
+          `Cannot reach cluster "${slot.env.name}" at ${slot.env.endpoint} (${describeKubeError(e)}). ` +
+          'Check that the cluster is running and your kubeconfig credentials are valid; Fleetdeck retries by itself.',
+      });
+      const delay = KUBE_RETRY_MS[Math.min(slot.attempt++, KUBE_RETRY_MS.length - 1)] ?? 30000;
+      slot.timer = setTimeout(() => void this.probe(slot), delay);
+      slot.timer.unref?.();
+    } finally {
+      slot.probing = false;
+    }
+  }
+
+  private setKube(slot: KubeSlot, s: Pick<Environment, 'state' | 'version' | 'apiVersion' | 'problem'>): void {
+    const { version: _v, apiVersion: _a, problem: _p, ...rest } = slot.env;
+    slot.env = { ...rest, ...definedOnly(s), since: slot.env.state === s.state ? slot.env.since : Date.now() };
+    this.changed();
+  }
+
+  private changed(): void {
+    if (!this.stopped) this.emit('change', this.list());
+  }
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,88 @@
+/**
+ * Kubernetes contexts from the user's kubeconfig, as kubectl finds them. Only names,
+ * server URLs and namespaces leave this module: tokens, keys and exec plugins stay here.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export function kubeconfigPaths(env: NodeJS.ProcessEnv = process.env): string[] {
+  const list = env.KUBECONFIG?.split(delimiter).filter(Boolean);
+  return list?.length ? list : [join(homedir(), '.kube', 'config')];
+}
+
+export interface KubeContextInfo {
+  name: string;
+  server: string;
+  namespace: string;
+}
+
+type ClientNode = typeof import('@kubernetes/client-node');
+let loaded: Promise<ClientNode> | undefined;
+/** client-node is large and ESM-only; load it only when a kubeconfig exists. */
+export function clientNode(): Promise<ClientNode> {
+  loaded ??= import('@kubernetes/client-node');
+  return loaded;
+}
+
+export async function loadKubeConfig(env: NodeJS.ProcessEnv = process.env) {
+  const paths = kubeconfigPaths(env).filter((p) => existsSync(p));
+  if (paths.length === 0) return undefined;
+  const k8s = await clientNode();
+  const kc = new k8s.KubeConfig();
+  for (const [i, p] of paths.entries()) {
+    const one = new k8s.KubeConfig();
+    one.loadFromFile(p, { onInvalidEntry: 'filter' });
+    // As kubectl merges KUBECONFIG: the first file's current-context wins.
+    if (i === 0) kc.loadFromString(one.exportConfig());
+    else kc.mergeConfig(one, true);
+  }
+  return kc;
+}
+
+export function listContexts(kc: import('@kubernetes/client-node').KubeConfig): KubeContextInfo[] {
+  return kc.getContexts().map((c) => ({
+    name: c.name,
+    server: kc.getCluster(c.cluster)?.server ?? '',
+    namespace: c.namespace ?? 'default',
+  }));
+}
+
+/** A KubeConfig of its own per context: client-node looks auth up from the *current* context. */
+export async function configFor(kc: import('@kubernetes/client-node').KubeConfig, context: string) {
+  const k8s = await clientNode();
+  const own = new k8s.KubeConfig();
+  own.loadFromString(kc.exportConfig());
+  own.setCurrentContext(context);
+  return own;
+}
+
+/** Asks the cluster for its version: the cheapest call that proves we can reach and authenticate. */
+export async function probeCluster(kc: import('@kubernetes/client-node').KubeConfig, timeoutMs = 5000) {
+  const k8s = await clientNode();
+  const api = kc.makeApiClient(k8s.VersionApi);
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    const v = await Promise.race([
+      api.getCode(),
+      new Promise<never>((_, rej) => ac.signal.addEventListener('abort', () => rej(new Error(`no answer in ${timeoutMs / 1000} s`)))),
+    ]);
+    return { version: v.gitVersion, platform: v.platform };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** client-node errors carry whole HTTP dumps; users get one short clause. */
+export function describeKubeError(e: unknown): string {
+  const x = e as { code?: number | string; body?: unknown; message?: string; cause?: { code?: string } };
+  if (typeof x?.code === 'number') {
+    if (x.code === 401) return 'the cluster refused the credentials (401)';
+    if (x.code === 403) return 'access forbidden (403)';
+    return `HTTP ${x.code}`;
+  }
+  if (x?.cause?.code) return x.cause.code === 'ECONNREFUSED' ? 'connection refused' : x.cause.code;
+  const first = (x?.message ?? String(e)).split('\n')[0] ?? '';
+  return first.slice(0, 200);
+}

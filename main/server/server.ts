@@ -1,0 +1,119 @@
+/**
+ * `serve` mode: the renderer build and the API over a WebSocket on one port, guarded by
+ * a random token (as Headlamp and Jupyter do) and, for browsers, a same-origin check.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_CLIENT_MESSAGE_BYTES } from '../common/protocol';
+import type { Core } from '../core/core';
+import { TOKEN_COOKIE, isLoopback, newToken, originAllowed, presentedToken, tokenMatches } from './auth';
+import { plain, serveStatic } from './static';
+
+export const API_PATH = '/api';
+
+export interface ServeOptions {
+  core: Core;
+  staticDir: string;
+  port?: number;
+  host?: string;
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  /** The URL to open, with the token. */
+  openUrl: string;
+  token: string;
+  port: number;
+  host: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const host = o.host ?? '127.0.0.1';
+  const token = o.token ?? newToken();
+  const root = resolve(o.staticDir);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+
+  const server = createServer((req, res) => {
+    const url = requestUrl(req);
+    if (!url) return plain(res, 400, 'Bad request.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return plain(res, 405, 'Method not allowed.');
+    }
+    if (!tokenMatches(presentedToken(req, url), token)) {
+      return plain(res, 401, 'Fleetdeck: open the URL printed by "fleetdeck serve"; it carries the access token.');
+    }
+    if (url.searchParams.has('token')) {
+      // Trade the URL token for a cookie so assets load and the token leaves the address bar.
+      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    void serveStatic(root, url.pathname, res).catch(() => plain(res, 500, 'Could not read the renderer files.'));
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = requestUrl(req);
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!url || url.pathname !== API_PATH) return refuse(404, 'Not Found');
+    if (!originAllowed(header(req, 'origin'), req.headers.host)) return refuse(403, 'Forbidden');
+    if (!tokenMatches(presentedToken(req, url), token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.core));
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port ?? 7420, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/`;
+  return {
+    url,
+    openUrl: `${url}?token=${encodeURIComponent(token)}`,
+    token,
+    port,
+    host,
+    server,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+function attach(ws: WebSocket, core: Core): void {
+  const session = core.session((text) => ws.send(text));
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return;
+    session.receive(data.toString());
+  });
+  ws.on('close', () => session.close());
+  ws.on('error', () => session.close());
+}
+
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export { isLoopback };

@@ -1,0 +1,24 @@
+import { useEffect } from 'react';
+import { api } from './api/instance';
+import { EnvironmentView } from './features/overview/EnvironmentView';
+import { Sidebar } from './features/environments/Sidebar';
+import { ReconnectBanner } from './features/shell/ReconnectBanner';
+import { StatusBar } from './features/shell/StatusBar';
+import { bindEnvironments, useEnvironments } from './store/environments';
+
+export function App() {
+  useEffect(() => bindEnvironments(api), []);
+  const stale = useEnvironments((s) => s.connection !== 'open' && s.loaded);
+  return (
+    <div className="app">
+      <Sidebar />
+      <div className={stale ? 'content stale' : 'content'}>
+        <ReconnectBanner />
+        <main>
+          <EnvironmentView />
+        </main>
+        <StatusBar />
+      </div>
+    </div>
+  );
+}

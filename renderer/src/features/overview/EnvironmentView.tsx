@@ -1,0 +1,79 @@
+import { useState } from 'react';
+import { api } from '../../api/instance';
+import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
+import { useEnvironments } from '../../store/environments';
+import { StatusDot } from '../environments/StatusDot';
+
+/** The main area for the selected environment. Services arrive with the discovery feature. */
+export function EnvironmentView() {
+  const env = useEnvironments((s) => s.environments.find((e) => e.id === s.selectedId) ?? s.environments[0]);
+  const loaded = useEnvironments((s) => s.loaded);
+  if (!loaded) {
+    return (
+      <section className="main-view" aria-busy="true">
+        <p role="status" className="empty-lead">
+          <span className="spinner" aria-hidden="true" /> Connecting to the Fleetdeck engine…
+        </p>
+      </section>
+    );
+  }
+  if (!env) return null;
+  return (
+    <section className="main-view" aria-labelledby="env-title">
+      <header className="view-header">
+        <h1 id="env-title">{env.name}</h1>
+        <StatusDot state={env.state} />
+        <span className="mono muted">{env.endpoint}</span>
+      </header>
+      {env.state === 'unreachable' ? (
+        <Unreachable id={env.id} kind={env.kind} problem={env.problem} />
+      ) : env.state === 'connecting' ? (
+        <div className="empty" role="status">
+          <span className="spinner" aria-hidden="true" /> Connecting to {env.name}…
+        </div>
+      ) : (
+        <div className="empty">
+          <h2>No services yet</h2>
+          <p>
+            Services on {env.kind === 'docker' ? 'this engine' : 'this cluster'} appear here as they start: containers that share a Compose
+            service or a Fleetdeck service label{env.kind === 'kubernetes' ? ', Deployments and StatefulSets' : ''}.
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Unreachable({ id, kind, problem }: { id: string; kind: 'docker' | 'kubernetes'; problem: string | undefined }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const retry = () => {
+    setBusy(true);
+    setError(undefined);
+    api
+      .call('environments.reconnect', { id })
+      .catch((e: ApiErrorBody) => setError(e))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div className="empty" role="alert">
+      <h2>{kind === 'docker' ? 'Docker is not reachable' : 'The cluster is not reachable'}</h2>
+      <p>{problem}</p>
+      {kind === 'docker' ? (
+        <ul className="howto">
+          <li>Docker Desktop or Podman Desktop: start the app.</li>
+          <li>
+            Linux: <code>sudo systemctl start docker</code> (or run <code>dockerd</code>).
+          </li>
+          <li>
+            Another engine: set <code>DOCKER_HOST</code> (for example <code>unix:///run/user/1000/podman/podman.sock</code>) and restart Fleetdeck.
+          </li>
+        </ul>
+      ) : null}
+      <button type="button" onClick={retry} disabled={busy}>
+        {busy ? 'Retrying…' : 'Retry now'}
+      </button>
+      {error ? <p className="error">{formatError(error)}</p> : null}
+    </div>
+  );
+}

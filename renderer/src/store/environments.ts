@@ -1,0 +1,38 @@
+import { create } from 'zustand';
+import type { Environment, AppInfo } from '../../../main/common/model';
+import type { PipeState } from '../api/pipe';
+
+interface EnvironmentsState {
+  connection: PipeState;
+  /** True once the first environment list arrived: before it, we show progress, not "empty". */
+  loaded: boolean;
+  environments: Environment[];
+  selectedId: string;
+  info: AppInfo | undefined;
+  select(id: string): void;
+}
+
+export const useEnvironments = create<EnvironmentsState>()((set) => ({
+  connection: 'connecting',
+  loaded: false,
+  environments: [],
+  selectedId: 'docker:local',
+  info: undefined,
+  select: (id) => set({ selectedId: id }),
+}));
+
+export function bindEnvironments(api: import('../api/client').ApiClient): () => void {
+  const onConnection = (connection: PipeState) => {
+    useEnvironments.setState({ connection });
+    if (connection === 'open') {
+      api.call('app.info', {}).then((info) => useEnvironments.setState({ info }), () => {});
+    }
+  };
+  const offConn = api.onConnection(onConnection);
+  onConnection(api.connection);
+  const unsub = api.subscribe('environments.watch', {}, (environments) => useEnvironments.setState({ environments, loaded: true }));
+  return () => {
+    offConn();
+    unsub();
+  };
+}
