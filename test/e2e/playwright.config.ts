@@ -1,0 +1,34 @@
+// Starts: `fleetdeck serve` (built, on 127.0.0.1:7431, fixed token) over the running Docker engine.
+import { defineConfig } from '@playwright/test';
+
+export const E2E_PORT = Number(process.env.FLEETDECK_E2E_PORT ?? 7431);
+export const E2E_TOKEN = 'e2e-token-7f3a9c';
+
+export default defineConfig({
+  testDir: '.',
+  timeout: 60_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // The system Chromium: no browser is ever downloaded.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: [
+    { name: 'serve', testMatch: /serve\..*spec\.ts/ },
+    { name: 'electron', testMatch: /electron\.spec\.ts/ },
+  ],
+  webServer: {
+    command: `node ../../dist/main/cli.js serve --port ${E2E_PORT}`,
+    cwd: import.meta.dirname,
+    env: { FLEETDECK_TOKEN: E2E_TOKEN, KUBECONFIG: '/nonexistent/kubeconfig' },
+    url: `http://127.0.0.1:${E2E_PORT}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+  },
+});

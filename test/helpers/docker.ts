@@ -1,0 +1,22 @@
+import { execFileSync } from 'node:child_process';
+
+/** Why Docker tests cannot run here, or undefined when an engine answers. */
+export function dockerUnavailable(): string | undefined {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 10_000 });
+    return undefined;
+  } catch (e) {
+    return `no Docker engine answers (${(e as Error).message.split('\n')[0]}); "npm test" starts one where it can`;
+  }
+}
+
+export function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }).trim();
+}
+
+/** Skips with the reason printed, never silently. */
+export function skipReason(): string | false {
+  const why = dockerUnavailable();
+  if (why) console.log(`# skipped: ${why}`);
+  return why ?? false;
+}

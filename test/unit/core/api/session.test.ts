@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApiError } from '../../../../main/common/errors';
+import type { ServerMessage } from '../../../../main/common/protocol';
+import type { ApiImpl, StreamSink } from '../../../../main/core/api/contract';
+import { ApiSession } from '../../../../main/core/api/session';
+import type { Environment } from '../../../../main/common/model';
+
+const env = (state: Environment['state']): Environment => ({ id: 'docker:local', kind: 'docker', name: 'Docker (local)', endpoint: 'x', state, since: 0 });
+
+function setup() {
+  const sinks = new Set<StreamSink<Environment[]>>();
+  let stopped = 0;
+  const impl: ApiImpl = {
+    methods: {
+      'app.info': () => {
+        throw new Error('boom\nsecret stack');
+      },
+      'environments.list': async () => [env('connected')],
+      'environments.reconnect': ({ id }) => {
+        throw new ApiError('NOT_FOUND', `No environment "${id}".`, 'Pick one from the sidebar.');
+      },
+    },
+    streams: {
+      'environments.watch': (_p, sink) => {
+        sinks.add(sink);
+        sink.next([env('connecting')]);
+        return () => {
+          stopped++;
+          sinks.delete(sink);
+        };
+      },
+    },
+  };
+  const out: ServerMessage[] = [];
+  const s = new ApiSession(impl, (t) => out.push(JSON.parse(t) as ServerMessage), { name: 'Fleetdeck', version: '0.0.0' });
+  const tick = () => new Promise((r) => setImmediate(r));
+  return { s, out, sinks, stopped: () => stopped, tick };
+}
+
+test('the session greets with the protocol version first', () => {
+  const { out } = setup();
+  assert.deepEqual(out[0], { type: 'hello', protocol: 1, app: 'Fleetdeck', version: '0.0.0' });
+});
+
+test('a call answers with its result under the same id', async () => {
+  const { s, out, tick } = setup();
+  s.receive('{"type":"call","id":11,"method":"environments.list"}');
+  await tick();
+  assert.deepEqual(out.at(-1), { type: 'result', id: 11, ok: true, value: [env('connected')] });
+});
+
+test('an ApiError keeps its code and hint; other errors become INTERNAL with one line', async () => {
+  const { s, out, tick } = setup();
+  s.receive('{"type":"call","id":1,"method":"environments.reconnect","params":{"id":"kube:gone"}}');
+  s.receive('{"type":"call","id":2,"method":"app.info"}');
+  await tick();
+  assert.deepEqual(out[1], { type: 'result', id: 1, ok: false, error: { code: 'NOT_FOUND', message: 'No environment "kube:gone".', hint: 'Pick one from the sidebar.' } });
+  const r = out[2];
+  assert.ok(r?.type === 'result' && !r.ok);
+  assert.equal(r.error.code, 'INTERNAL');
+  assert.doesNotMatch(r.error.message, /secret stack/);
+});
+
+test('a stream sends events until unsubscribed', () => {
+  const { s, out, sinks, stopped } = setup();
+  s.receive('{"type":"subscribe","id":5,"stream":"environments.watch"}');
+  assert.deepEqual(out.at(-1), { type: 'event', id: 5, data: [env('connecting')] });
+  for (const k of sinks) k.next([env('connected')]);
+  assert.deepEqual(out.at(-1), { type: 'event', id: 5, data: [env('connected')] });
+  s.receive('{"type":"unsubscribe","id":5}');
+  assert.equal(stopped(), 1);
+  assert.equal(s.openStreams, 0);
+});
+
+test('closing the session stops every stream it opened', () => {
+  const { s, stopped } = setup();
+  s.receive('{"type":"subscribe","id":1,"stream":"environments.watch"}');
+  s.receive('{"type":"subscribe","id":2,"stream":"environments.watch"}');
+  assert.equal(s.openStreams, 2);
+  s.close();
+  assert.equal(stopped(), 2);
+});
+
+test('reusing a live stream id is a CONFLICT, and the first stream keeps running', () => {
+  const { s, out } = setup();
+  s.receive('{"type":"subscribe","id":1,"stream":"environments.watch"}');
+  s.receive('{"type":"subscribe","id":1,"stream":"environments.watch"}');
+  assert.deepEqual(out.at(-1), { type: 'end', id: 1, error: { code: 'CONFLICT', message: 'Stream id 1 is already in use.' } });
+  assert.equal(s.openStreams, 1);
+});
+
+test('malformed input is answered, not thrown', () => {
+  const { s, out } = setup();
+  s.receive('{"type":"call","id":4,"method":"nope"}');
+  const r = out.at(-1);
+  assert.ok(r?.type === 'result' && !r.ok && r.id === 4 && r.error.code === 'UNKNOWN_METHOD');
+});

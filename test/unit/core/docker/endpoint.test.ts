@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseDockerHost, resolveDockerEndpoint } from '../../../../main/core/docker/endpoint';
+
+test('DOCKER_HOST unix and tcp are understood as the docker CLI does', () => {
+  assert.deepEqual(parseDockerHost('unix:///run/user/1000/podman/podman.sock'), {
+    display: 'unix:///run/user/1000/podman/podman.sock',
+    options: { socketPath: '/run/user/1000/podman/podman.sock' },
+  });
+  assert.deepEqual(parseDockerHost('tcp://127.0.0.1:2375'), {
+    display: 'tcp://127.0.0.1:2375',
+    options: { host: '127.0.0.1', port: 2375, protocol: 'http' },
+  });
+  assert.equal(parseDockerHost('tcp://10.0.0.5:2376').options.protocol, 'https');
+  assert.equal(parseDockerHost('tcp://h:2375', { DOCKER_TLS_VERIFY: '1' }).options.protocol, 'https');
+  assert.equal(parseDockerHost('ssh://me@build-box').display, 'ssh://me@build-box');
+});
+
+test('a bad DOCKER_HOST is a clear error', () => {
+  assert.throws(() => parseDockerHost('ftp://x'), /not supported/);
+  assert.throws(() => parseDockerHost('not a url'), /not a URL/);
+});
+
+test('without DOCKER_HOST, the user socket wins over the system socket', () => {
+  const home = resolveDockerEndpoint({}, (p) => String(p).includes('.docker/run'));
+  assert.match(home.display, /\.docker\/run\/docker\.sock$/);
+  assert.equal(resolveDockerEndpoint({}, () => false).display, 'unix:///var/run/docker.sock');
+});

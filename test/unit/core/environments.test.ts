@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DockerEngine } from '../../../main/core/docker/engine';
+import { Environments } from '../../../main/core/environments';
+import type { Environment } from '../../../main/common/model';
+
+const SECRET = 'sEcReT-bearer-token-do-not-leak';
+
+test('kubeconfig contexts become environments; reachable ones show the cluster version; no secret leaves', async (t) => {
+  let authSeen = '';
+  const api = createServer((req, res) => {
+    authSeen = req.headers.authorization ?? '';
+    if (req.url === '/version') {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ major: '1', minor: '31', gitVersion: 'v1.31.2', platform: 'linux/amd64' }));
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  t.after(() => api.close());
+  const port = (api.address() as AddressInfo).port;
+  // A port nothing listens on: bind, note it, close.
+  const dead = createServer();
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const deadPort = (dead.address() as AddressInfo).port;
+  await new Promise<void>((r) => dead.close(() => r()));
+
+  const dir = mkdtempSync(join(tmpdir(), 'fd-kube-'));
+  const kubeconfig = join(dir, 'config');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+current-context: dev
+clusters:
+- name: dev
+  cluster: { server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true }
+- name: gone
+  cluster: { server: "http://127.0.0.1:${deadPort}", insecure-skip-tls-verify: true }
+users:
+- name: me
+  user: { token: "${SECRET}" }
+contexts:
+- name: dev
+  context: { cluster: dev, user: me, namespace: shop }
+- name: gone
+  context: { cluster: gone, user: me }
+`,
+  );
+
+  const docker = new DockerEngine({ display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } });
+  const envs = new Environments(docker, { KUBECONFIG: kubeconfig });
+  t.after(() => envs.stop());
+  const settled = new Promise<Environment[]>((resolve) => {
+    const check = (l: Environment[]) => {
+      const kube = l.filter((e) => e.kind === 'kubernetes');
+      if (kube.length === 2 && kube.every((e) => e.state !== 'connecting')) resolve(l);
+    };
+    envs.on('change', check);
+  });
+  await envs.start();
+  const list = await settled;
+
+  assert.deepEqual(list.map((e) => e.id), ['docker:local', 'kube:dev', 'kube:gone']);
+  const dev = list[1]!;
+  assert.equal(dev.state, 'connected');
+  assert.equal(dev.version, 'v1.31.2');
+  assert.equal(dev.namespace, 'shop');
+  const gone = list[2]!;
+  assert.equal(gone.state, 'unreachable');
+  assert.match(gone.problem ?? '', /Cannot reach cluster "gone".*connection refused/);
+  assert.equal(authSeen, `Bearer ${SECRET}`, 'the probe authenticated with the context credentials');
+  assert.doesNotMatch(JSON.stringify(list), new RegExp(SECRET), 'credentials must never be in what the UI receives');
+});
+
+test('no kubeconfig file means no Kubernetes environments, and no error', async (t) => {
+  const docker = new DockerEngine({ display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } });
+  const envs = new Environments(docker, { KUBECONFIG: '/nonexistent/config' });
+  t.after(() => envs.stop());
+  await envs.start();
+  assert.deepEqual(envs.list().map((e) => e.id), ['docker:local']);
+  assert.equal(envs.kubeconfigProblem, undefined);
+});
