@@ -37,3 +37,59 @@ export interface AppInfo {
   /** Where kubeconfig was looked for, for the empty state. */
   kubeconfigPaths: string[];
 }
+
+/** The engine's word for what a container or pod is doing. */
+export type InstanceState = 'created' | 'starting' | 'running' | 'restarting' | 'paused' | 'stopping' | 'exited' | 'dead' | 'removing';
+
+/** From the image's HEALTHCHECK (Docker) or readiness (Kubernetes); 'none' when there is no check. */
+export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
+
+export interface PortMapping {
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  hostIp?: string;
+  hostPort?: number;
+}
+
+export interface Instance {
+  id: string;
+  /** 12 characters, as `docker ps` shows. */
+  shortId: string;
+  name: string;
+  image: string;
+  state: InstanceState;
+  health: Health;
+  /** ms since epoch; undefined when not running. */
+  startedAt?: number;
+  createdAt: number;
+  ports: PortMapping[];
+  restartCount: number;
+  exitCode?: number;
+  /** Replica number within the service, where the engine records one. */
+  replica?: number;
+}
+
+/** How a Docker service was recognised; Kubernetes workloads say which kind. */
+export type ServiceGroup = 'compose' | 'fleetdeck' | 'standalone' | 'deployment' | 'statefulset';
+
+export interface Service {
+  /** `<envId>/<project>/<name>`, or `<envId>/container/<name>` for a standalone container. */
+  id: string;
+  envId: string;
+  name: string;
+  project?: string;
+  group: ServiceGroup;
+  image: string;
+  instances: Instance[];
+  /** What the service should have: the last scale target, else the instances it has. */
+  desired: number;
+  running: number;
+  healthy: number;
+  unhealthy: number;
+  /** ms since epoch of the oldest instance, for the Age column. */
+  createdAt: number;
+  /** Present while a scale or rolling restart runs. */
+  operation?: { kind: 'scale' | 'rolling-restart'; target?: number; message: string };
+  /** Standalone containers cannot be scaled; nor can a service with nothing left to clone. */
+  scalable: boolean;
+}

@@ -1,0 +1,133 @@
+/**
+ * Live discovery on one Docker engine: a full list on every (re)connect, then the events
+ * stream keeps it current. Each container event re-inspects that one container (bursts
+ * coalesce), so a container started from a terminal shows up within milliseconds and a
+ * resync after an engine restart replaces the whole picture, without duplicates.
+ */
+import { EventEmitter } from 'node:events';
+import type { ContainerInspectInfo } from 'dockerode';
+import type { Instance } from '../../common/model';
+import type { DockerEngine, DockerEngineEvent } from './engine';
+import { toInstance } from './instance';
+import { serviceKeyOf, type ServiceKey } from './labels';
+
+export interface DiscoveredContainer {
+  instance: Instance;
+  key: ServiceKey;
+  labels: Record<string, string>;
+}
+
+/** Events that change what we show; exec_* and the like do not. */
+const RELEVANT = new Set([
+  'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'rename', 'update', 'oom', 'destroy',
+]);
+const INSPECT_CONCURRENCY = 8;
+
+export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
+  readonly containers = new Map<string, DiscoveredContainer>();
+  private readonly engine: DockerEngine;
+  private readonly dirty = new Set<string>();
+  private flushing = false;
+  private generation = 0;
+  private synced = false;
+
+  constructor(engine: DockerEngine) {
+    super();
+    this.engine = engine;
+    engine.on('connected', () => void this.resync());
+    engine.on('event', (e) => this.onEvent(e));
+    if (engine.status.state === 'connected') void this.resync();
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Resolves once the first full list is in (or immediately if it already is). */
+  whenSynced(): Promise<void> {
+    return this.synced ? Promise.resolve() : new Promise((r) => this.once('synced', () => r()));
+  }
+
+  private onEvent(e: DockerEngineEvent): void {
+    if (e.Type !== 'container') return;
+    const action = e.Action.split(':')[0] ?? '';
+    if (action === 'destroy') {
+      this.dirty.delete(e.Actor.ID);
+      if (this.containers.delete(e.Actor.ID)) this.emit('change');
+      return;
+    }
+    if (!RELEVANT.has(action) && !action.startsWith('health_status')) return;
+    this.dirty.add(e.Actor.ID);
+    void this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.dirty.size) {
+        const ids = [...this.dirty];
+        this.dirty.clear();
+        const gen = this.generation;
+        let results: (DiscoveredContainer | undefined)[];
+        try {
+          results = await mapLimit(ids, INSPECT_CONCURRENCY, (id) => this.inspect(id));
+        } catch {
+          return; // the engine went away; the resync after it reconnects covers these
+        }
+        if (gen !== this.generation) continue; // a resync replaced everything meanwhile
+        let changed = false;
+        for (const [i, r] of results.entries()) {
+          const id = ids[i]!;
+          if (r) this.containers.set(id, r);
+          else if (!this.containers.delete(id)) continue;
+          changed = true;
+        }
+        if (changed) this.emit('change');
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async resync(): Promise<void> {
+    const gen = ++this.generation;
+    try {
+      const list = await this.engine.api.listContainers({ all: true });
+      const results = await mapLimit(list.map((c) => c.Id), INSPECT_CONCURRENCY, (id) => this.inspect(id));
+      if (gen !== this.generation) return;
+      this.containers.clear();
+      for (const r of results) if (r) this.containers.set(r.instance.id, r);
+      this.synced = true;
+      this.emit('change');
+      this.emit('synced');
+    } catch {
+      // The engine went away mid-list; the next 'connected' resyncs.
+    }
+  }
+
+  private async inspect(id: string): Promise<DiscoveredContainer | undefined> {
+    try {
+      const c = (await this.engine.api.getContainer(id).inspect()) as ContainerInspectInfo;
+      const labels = c.Config.Labels ?? {};
+      const instance = toInstance(c as unknown as Parameters<typeof toInstance>[0]);
+      return { instance, key: serviceKeyOf(labels, instance.name), labels };
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+      throw e;
+    }
+  }
+}
+
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
