@@ -165,6 +165,11 @@ export function createService(options: ServiceOptions): Service {
     if (problem) return sendError(reply, 400, problem);
   });
 
+  // While draining, every answer closes its connection, so keep-alive clients move on.
+  app.addHook('onSend', async (_request, reply) => {
+    if (state.draining) reply.header('connection', 'close');
+  });
+
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.config.infra || request.routeOptions.config.allow !== undefined) return;
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
@@ -304,6 +309,8 @@ export async function runService(service: Service, options: RunOptions): Promise
       app.log.error({ timeoutMs: timeout }, 'in-flight requests did not finish in time; exiting');
       process.exit(1);
     }, timeout).unref();
+    // Keep-alive connections that finish a request while we drain would hold close() open.
+    setInterval(() => app.server.closeIdleConnections(), 100).unref();
     app.close().then(
       () => {
         app.log.info('shutdown complete');
