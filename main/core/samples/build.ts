@@ -48,6 +48,8 @@ export async function bundleService(root: string, name: string): Promise<string>
     legalComments: 'none',
     logLevel: 'silent',
   });
+  // The repository is "type": "module"; the bundle is CommonJS, also when run from here.
+  await writeFile(join(dirname(outfile), 'package.json'), '{ "type": "commonjs" }\n');
   return outfile;
 }
 
