@@ -4,7 +4,7 @@
  * Params are validated here, in pure code, so the engine never sees a malformed request.
  */
 import { z } from 'zod';
-import type { AppInfo, Environment } from './model';
+import type { AppInfo, Environment, Service } from './model';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -15,28 +15,66 @@ const environmentId = z
   .max(300)
   .regex(/^(docker|kube):[^\s]+$/, 'an environment id looks like "docker:local" or "kube:<context>"');
 
+const serviceId = z.string().min(1).max(600);
+const instanceRef = z.string().min(1).max(300);
+/** A replica count as people type it: whole, not negative. The engine applies its own maximum. */
+export const replicaCount = z
+  .number({ error: 'Replicas must be a number.' })
+  .int('Replicas must be a whole number.')
+  .min(0, 'Replicas cannot be negative.')
+  .max(100_000, 'That is far more replicas than any engine can run.');
+const terminalSize = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
+const terminalId = z.string().uuid();
+
 /** Request/response calls. */
 export const methods = {
   'app.info': none,
   'environments.list': none,
   /** Try to reach an environment now instead of waiting for the next retry. */
   'environments.reconnect': z.object({ id: environmentId }).strict(),
+  'services.list': z.object({ envId: environmentId }).strict(),
+  /** Scale a service to `replicas`; resolves once the engine shows the new count. */
+  'services.scale': z.object({ serviceId, replicas: replicaCount }).strict(),
+  /** Restart every instance one at a time, each waiting for the previous to be healthy. */
+  'services.restart': z.object({ serviceId }).strict(),
+  'instances.action': z
+    .object({ envId: environmentId, instance: instanceRef, action: z.enum(['start', 'stop', 'restart', 'remove']) })
+    .strict(),
+  'terminal.input': z.object({ terminalId, data: z.string().max(64 * 1024) }).strict(),
+  'terminal.resize': z.object({ terminalId, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface MethodResults {
   'app.info': AppInfo;
   'environments.list': Environment[];
   'environments.reconnect': Environment;
+  'services.list': Service[];
+  'services.scale': Service;
+  'services.restart': Service;
+  'instances.action': null;
+  'terminal.input': null;
+  'terminal.resize': null;
 }
+
+export type TerminalEvent =
+  | { kind: 'ready'; terminalId: string; shell: string }
+  | { kind: 'data'; data: string }
+  | { kind: 'exit'; code: number | null; message?: string };
 
 /** Subscriptions: the engine pushes events until the caller unsubscribes. */
 export const streams = {
   /** The whole environment list, first at once and then on every change (it is small). */
   'environments.watch': none,
+  /** Every service of an environment, first at once, then after every change (coalesced). */
+  'services.watch': z.object({ envId: environmentId }).strict(),
+  /** A shell in an instance; send keys with terminal.input once 'ready' names the terminal. */
+  'terminal.open': z.object({ envId: environmentId, instance: instanceRef, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface StreamEvents {
   'environments.watch': Environment[];
+  'services.watch': Service[];
+  'terminal.open': TerminalEvent;
 }
 
 export type MethodName = keyof typeof methods & keyof MethodResults;

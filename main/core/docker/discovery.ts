@@ -27,6 +27,8 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
   readonly containers = new Map<string, DiscoveredContainer>();
   private readonly engine: DockerEngine;
   private readonly dirty = new Set<string>();
+  /** Ids destroyed recently: an inspect that started before the destroy must not bring them back. */
+  private readonly destroyed = new Set<string>();
   private flushing = false;
   private generation = 0;
   private synced = false;
@@ -53,6 +55,8 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
     const action = e.Action.split(':')[0] ?? '';
     if (action === 'destroy') {
       this.dirty.delete(e.Actor.ID);
+      this.destroyed.add(e.Actor.ID);
+      if (this.destroyed.size > 10_000) this.destroyed.delete(this.destroyed.values().next().value!);
       if (this.containers.delete(e.Actor.ID)) this.emit('change');
       return;
     }
@@ -79,7 +83,7 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
         let changed = false;
         for (const [i, r] of results.entries()) {
           const id = ids[i]!;
-          if (r) this.containers.set(id, r);
+          if (r && !this.destroyed.has(id)) this.containers.set(id, r);
           else if (!this.containers.delete(id)) continue;
           changed = true;
         }
@@ -97,7 +101,7 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
       const results = await mapLimit(list.map((c) => c.Id), INSPECT_CONCURRENCY, (id) => this.inspect(id));
       if (gen !== this.generation) return;
       this.containers.clear();
-      for (const r of results) if (r) this.containers.set(r.instance.id, r);
+      for (const r of results) if (r && !this.destroyed.has(r.instance.id)) this.containers.set(r.instance.id, r);
       this.synced = true;
       this.emit('change');
       this.emit('synced');

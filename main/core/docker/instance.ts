@@ -25,7 +25,8 @@ export interface InspectLike {
 export function toInstance(c: InspectLike): Instance {
   const state = stateOf(c.State);
   const started = Date.parse(c.State.StartedAt);
-  const replica = replicaOf(c.Config.Labels ?? undefined);
+  // Containers started by hand as `web-1` count as replica 1 too.
+  const replica = replicaOf(c.Config.Labels ?? undefined) ?? Number(/-(\d{1,4})$/.exec(c.Name)?.[1] ?? NaN);
   return {
     id: c.Id,
     shortId: c.Id.slice(0, 12),
@@ -38,7 +39,7 @@ export function toInstance(c: InspectLike): Instance {
     ports: portsOf(c),
     restartCount: c.RestartCount ?? 0,
     ...(state === 'exited' || state === 'dead' ? { exitCode: c.State.ExitCode } : {}),
-    ...(replica === undefined ? {} : { replica }),
+    ...(Number.isInteger(replica) ? { replica } : {}),
   };
 }
 
