@@ -1,0 +1,75 @@
+// Starts: a unix-socket relay in front of the running engine (stopped and restarted to play an
+// engine restart) and containers of the base image under a unique label; all removed at the end.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { docker, skipReason } from '../../helpers/docker';
+import { testCore, untilServices } from '../../helpers/core';
+import { EngineRelay } from '../../helpers/socket-proxy';
+
+const skip = skipReason();
+const project = `fdrc${randomBytes(3).toString('hex')}`;
+
+function base(): string {
+  return docker('images', 'fleetdeck/node-base', '--format', '{{.Repository}}:{{.Tag}}').split('\n')[0]!;
+}
+function run(name: string): string {
+  return docker('run', '-d', '--name', name, '--label', 'dev.fleetdeck.service=idle', '--label', `dev.fleetdeck.project=${project}`, base(), 'node', '-e', 'setInterval(() => {}, 1e9)');
+}
+
+test('the engine going away is reported, the last state kept, and a reconnect resyncs without duplicates', { skip: skip || (base() ? false : 'no fleetdeck/node-base image; run npm run samples:build') }, async (t) => {
+  const relay = new EngineRelay();
+  await relay.start();
+  const core = await testCore({ DOCKER_HOST: `unix://${relay.path}` });
+  t.after(async () => {
+    core.stop();
+    await relay.stop();
+    const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
+    if (ids.length) docker('rm', '-f', ...ids);
+  });
+  const idOf = () => core.services.list().find((s) => s.project === project);
+
+  run(`${project}-idle-1`);
+  await untilServices(core, () => idOf()?.instances.length === 1);
+
+  const down = new Promise<void>((r) => core.docker.on('status', (s) => s.state === 'unreachable' && r()));
+  await relay.stop();
+  await down;
+  assert.equal(core.environments.list()[0]!.state, 'unreachable');
+  assert.match(core.environments.list()[0]!.problem ?? '', /Cannot reach the Docker engine/);
+  assert.equal(idOf()?.instances.length, 1, 'the last known state is kept while the engine is away');
+
+  // Changes while we were away: one more container, and the first one stopped.
+  run(`${project}-idle-2`);
+  docker('stop', '-t', '0', `${project}-idle-1`);
+
+  const back = new Promise<void>((r) => core.docker.on('status', (s) => s.state === 'connected' && r()));
+  await relay.start();
+  await back;
+  const list = await untilServices(core, () => idOf()?.instances.length === 2 && idOf()!.running === 1, 10_000);
+  const svc = list.find((s) => s.project === project)!;
+  assert.deepEqual(svc.instances.map((i) => i.name).sort(), [`${project}-idle-1`, `${project}-idle-2`]);
+  assert.equal(new Set(svc.instances.map((i) => i.id)).size, 2, 'no duplicates after the resync');
+
+  // And the live feed works again after the reconnect.
+  run(`${project}-idle-3`);
+  await untilServices(core, () => idOf()?.instances.length === 3);
+});
+
+test('a container started from a terminal shows up in well under a second', { skip: skip || (base() ? false : 'no base image') }, async (t) => {
+  const core = await testCore();
+  t.after(() => {
+    core.stop();
+    const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
+    if (ids.length) docker('rm', '-f', ...ids);
+  });
+  const lags: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const name = `${project}-lat-${i}`;
+    run(name);
+    const returned = Date.now();
+    await untilServices(core, (l) => l.some((s) => s.instances.some((x) => x.name === name && x.state === 'running')), 5_000);
+    lags.push(Date.now() - returned);
+  }
+  assert.ok(Math.max(...lags) < 1000, `seen ${lags.join(', ')} ms after docker run returned`);
+});
