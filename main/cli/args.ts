@@ -4,6 +4,8 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 export type Command =
   | { cmd: 'serve'; port: number; host: string; allowRemote: boolean }
   | { cmd: 'envs'; json: boolean }
+  | { cmd: 'ls'; json: boolean }
+  | { cmd: 'scale'; service: string; replicas: number; wait: boolean }
   | { cmd: 'version' }
   | { cmd: 'help' };
 
@@ -15,6 +17,9 @@ Commands:
   serve [--port N] [--host H] [--allow-remote]
                       Serve the panel and its API on http://127.0.0.1:7420 (prints the URL with its access token)
   envs [--json]       List environments (Docker engines, Kubernetes contexts) and whether each is reachable
+  ls [--json]         List services and their instances on the local Docker engine
+  scale SERVICE N [--no-wait]
+                      Scale a service (name, or project/name) to N replicas and wait until they are up
   version             Print the version
   help                Show this help
 
@@ -49,6 +54,17 @@ export function parseCommand(argv: string[]): Command {
     case 'envs': {
       const { values } = parse(rest, { json: { type: 'boolean', default: false } });
       return { cmd: 'envs', json: Boolean(values.json) };
+    }
+    case 'ls': {
+      const { values } = parse(rest, { json: { type: 'boolean', default: false } });
+      return { cmd: 'ls', json: Boolean(values.json) };
+    }
+    case 'scale': {
+      const { values, positionals } = parseArgs({ args: rest, options: { 'no-wait': { type: 'boolean', default: false } }, allowPositionals: true, strict: false });
+      const [service, count, ...extra] = positionals;
+      if (!service || count === undefined || extra.length) throw new UsageError('usage: fleetdeck scale SERVICE REPLICAS, e.g. fleetdeck scale web 3');
+      if (!/^\d+$/.test(count)) throw new UsageError(`replicas must be a whole number of 0 or more, not "${count}".`);
+      return { cmd: 'scale', service, replicas: Number(count), wait: !values['no-wait'] };
     }
     default:
       throw new UsageError(`unknown command "${cmd}". Run "fleetdeck help" for the list.`);

@@ -6,6 +6,8 @@ import { Core } from '../core/core';
 import { isLoopback, startServer } from '../server/server';
 import { USAGE, UsageError, parseCommand, type Command } from './args';
 import { formatEnvironments, settledEnvironments } from './envs';
+import { formatServices, label, scaleAndWait } from './services';
+import { ApiError, formatError } from '../common/errors';
 
 export async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -32,8 +34,37 @@ export async function main(argv: string[]): Promise<number> {
         core.stop();
       }
     }
+    case 'ls':
+    case 'scale':
+      return withDocker(async (core) => {
+        if (command.cmd === 'ls') {
+          const list = core.services.list();
+          console.log(command.json ? JSON.stringify(list, null, 2) : formatServices(list));
+          return 0;
+        }
+        const s = await scaleAndWait(core, command.service, command.replicas, command.wait);
+        console.log(`${label(s)} scaled to ${command.replicas} (${s.running}/${s.desired} running)`);
+        return 0;
+      });
     case 'serve':
       return serve(command);
+  }
+}
+
+/** Runs `fn` once the local engine is connected and its containers are listed; one clear line when it is not. */
+async function withDocker(fn: (core: Core) => Promise<number>): Promise<number> {
+  const core = await new Core({ mode: 'cli' }).start();
+  try {
+    const list = await settledEnvironments(core);
+    const docker = list.find((e) => e.id === 'docker:local');
+    if (docker?.state !== 'connected') return fail(docker?.problem ?? 'the Docker engine is not reachable.', 1);
+    await core.discovery.whenSynced();
+    return await fn(core);
+  } catch (e) {
+    if (e instanceof ApiError) return fail(formatError(e.toBody()), 1);
+    throw e;
+  } finally {
+    core.stop();
   }
 }
 

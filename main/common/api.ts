@@ -67,6 +67,8 @@ export const streams = {
   'environments.watch': none,
   /** Every service of an environment, first at once, then after every change (coalesced). */
   'services.watch': z.object({ envId: environmentId }).strict(),
+  /** Start the sample services on the local engine (building their images first if needed); progress, then the end. */
+  'samples.start': none,
   /** A shell in an instance; send keys with terminal.input once 'ready' names the terminal. */
   'terminal.open': z.object({ envId: environmentId, instance: instanceRef, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
@@ -75,6 +77,7 @@ export interface StreamEvents {
   'environments.watch': Environment[];
   'services.watch': Service[];
   'terminal.open': TerminalEvent;
+  'samples.start': { message: string; done?: boolean; instances?: number };
 }
 
 export type MethodName = keyof typeof methods & keyof MethodResults;

@@ -18,6 +18,7 @@ import { TemplateStore } from './docker/templates';
 import { Terminals } from './docker/terminal';
 import { Environments } from './environments';
 import { kubeconfigPaths } from './kubernetes/kubeconfig';
+import { startSamplesFromPanel } from './samples/start-from-panel';
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -104,6 +105,20 @@ export class Core {
           return () => {
             clearTimeout(timer);
             d.off('change', on);
+          };
+        },
+        'samples.start': (_p, sink) => {
+          let open = true;
+          const progress = (message: string) => open && sink.next({ message });
+          startSamplesFromPanel(this.docker.api, progress).then(
+            (instances) => {
+              sink.next({ message: `Started ${instances} sample instances.`, done: true, instances });
+              sink.end();
+            },
+            (e: unknown) => sink.end(e instanceof ApiError ? e : new ApiError('INTERNAL', `Could not start the sample services: ${String((e as Error).message ?? e).split('\n')[0]}`)),
+          );
+          return () => {
+            open = false; // the start goes on: closing the window does not undo what the user asked for
           };
         },
         'terminal.open': ({ envId, instance, cols, rows }, sink) => {

@@ -183,7 +183,16 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       try {
         const info = (await this.engine.api.getContainer(source.instance.id).inspect()) as ContainerInspectInfo;
         const key = source.key as ServiceKey & { group: 'compose' | 'fleetdeck' };
-        const t = { template: templateFrom(info), name: key.name, group: key.group, zero: false, ...(key.project ? { project: key.project } : {}) };
+        const r = source.instance.replica;
+        const namePrefix = r !== undefined && source.instance.name.endsWith(`-${r}`) ? source.instance.name.slice(0, -String(r).length) : undefined;
+        const t = {
+          template: templateFrom(info),
+          name: key.name,
+          group: key.group,
+          zero: false,
+          ...(key.project ? { project: key.project } : {}),
+          ...(namePrefix ? { namePrefix } : {}),
+        };
         this.templates.set(id, t);
         return t;
       } catch (e) {
@@ -197,16 +206,19 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
 
   private async scaleUp(
     id: string,
-    stored: { template: ReplicaTemplate; name: string; project?: string },
+    stored: { template: ReplicaTemplate; name: string; project?: string; namePrefix?: string },
     current: DiscoveredContainer[],
     count: number,
     target: number,
   ): Promise<void> {
     const taken = new Set(current.map((c) => c.instance.name));
     const numbers = new Set(current.map((c) => c.instance.replica ?? 0));
+    // New replicas follow the naming the service already uses (`shop-web-3`, `fleetdeck-samples-web-3`).
+    const named = current.find((c) => c.instance.replica !== undefined && c.instance.name.endsWith(`-${c.instance.replica}`));
+    const prefix = named ? named.instance.name.slice(0, -String(named.instance.replica).length) : stored.namePrefix;
     const plan: { n: number; name: string }[] = [];
     for (let n = 1; plan.length < count; n++) {
-      const name = replicaName(stored.project, stored.name, n);
+      const name = prefix ? `${prefix}${n}` : replicaName(stored.project, stored.name, n);
       if (!numbers.has(n) && !taken.has(name)) plan.push({ n, name });
     }
     let started = 0;

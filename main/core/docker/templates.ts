@@ -12,6 +12,8 @@ export interface StoredTemplate {
   name: string;
   project?: string;
   group: 'compose' | 'fleetdeck';
+  /** How replicas are named, e.g. `shop-web-`; the replica number follows. */
+  namePrefix?: string;
   /** True once the service was scaled to 0 by Fleetdeck: it stays listed as 0/0. */
   zero: boolean;
 }
