@@ -29,23 +29,25 @@ interface Result {
   stderr: string;
 }
 
+/** Runs kubectl asynchronously (the fixture runs in this process: a synchronous spawn would block it). */
+function runKubectl(kubeconfig: string, args: string[], opts: { timeoutMs?: number; stdin?: string } = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      KUBECTL,
+      ['--kubeconfig', kubeconfig, '--cache-dir', join(kubeconfig, '..', 'cache'), ...args],
+      { timeout: opts.timeoutMs ?? 20_000, encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(opts.stdin ?? '');
+  });
+}
+
 describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { skip }, () => {
   let fixture: KubeFixture;
   const dir = tempDir('kube-fixture-kubectl-');
   const kubeconfig = join(dir.path, 'kubeconfig');
 
-  const kubectl = (args: string[], timeoutMs = 20_000): Promise<Result> =>
-    new Promise((resolve) => {
-      execFile(
-        KUBECTL,
-        ['--kubeconfig', kubeconfig, '--cache-dir', join(dir.path, 'cache'), ...args],
-        { timeout: timeoutMs, encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig } },
-        (err, stdout, stderr) => {
-          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  const kubectl = (args: string[], timeoutMs = 20_000): Promise<Result> => runKubectl(kubeconfig, args, { timeoutMs });
   const ok = async (args: string[], timeoutMs?: number): Promise<string> => {
     const r = await kubectl(args, timeoutMs);
     assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
@@ -54,7 +56,7 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
   /** Runs a streaming kubectl command until `until` matches its output (bounded by timeoutMs), then stops it. */
   const stream = (args: string[], until: (out: string) => boolean, timeoutMs = 10_000, onStart?: () => void): Promise<string> =>
     new Promise((resolve, reject) => {
-      const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir.path, 'cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir.path, 'cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: kubeconfig } });
       let out = '';
       let err = '';
       const timer = setTimeout(() => {
@@ -199,7 +201,7 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
     assert.match(bad.stderr, /container nope is not valid for pod/);
   });
 
-  test('exec -- echo hi, and exit codes', { skip: version && version.minor < 30 ? `kubectl ${version.text} execs over SPDY only; the fixture serves the WebSocket exec protocols` : false }, async () => {
+  test('exec -- echo hi, exit codes and stdin (WebSocket for kubectl >= 1.30, SPDY/3.1 before)', async () => {
     const pod = (await webPods())[0]!;
     const hi = await kubectl(['exec', pod, '-n', 'shop', '--', 'echo', 'hi']);
     assert.equal(hi.code, 0, hi.stderr);
@@ -208,6 +210,12 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
     assert.equal(three.stdout, `${pod}\n`);
     assert.equal(three.code, 3);
     assert.match(three.stderr, /command terminated with exit code 3/);
+    const piped = await runKubectl(kubeconfig, ['exec', '-i', pod, '-n', 'shop', '--', 'cat'], { stdin: 'line one\nline two\n' });
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stdout, 'line one\nline two\n');
+    const missing = await kubectl(['exec', pod, '-n', 'shop', '--', 'nosuch']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /executable file not found in \$PATH/);
   });
 
   test('top pods shows CPU and memory of running pods', async () => {
@@ -264,13 +272,7 @@ describe('kubectl against a fixture with TLS and a bearer token', { skip }, () =
   });
 
   test('the generated kubeconfig verifies the certificate and sends the token; a wrong token is refused', async () => {
-    // Async: the fixture runs in this process, so a synchronous spawn would block it.
-    const run = (args: string[]): Promise<Result> =>
-      new Promise((resolve) => {
-        execFile(KUBECTL, ['--kubeconfig', join(dir.path, 'kubeconfig'), '--cache-dir', join(dir.path, 'cache'), ...args], { encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-        );
-      });
+    const run = (args: string[]): Promise<Result> => runKubectl(join(dir.path, 'kubeconfig'), args);
     const good = await run(['get', 'namespaces', '-o', 'name']);
     assert.equal(good.code, 0, good.stderr);
     assert.deepEqual(good.stdout.trim().split('\n').sort(), ['namespace/default', 'namespace/kube-public', 'namespace/kube-system']);
