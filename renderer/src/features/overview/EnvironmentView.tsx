@@ -3,6 +3,7 @@ import { api } from '../../api/instance';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import { useEnvironments } from '../../store/environments';
 import { StatusDot } from '../environments/StatusDot';
+import { ServicesView } from '../services/ServicesView';
 
 /** The main area for the selected environment. Services arrive with the discovery feature. */
 export function EnvironmentView() {
@@ -31,13 +32,12 @@ export function EnvironmentView() {
         <div className="empty" role="status">
           <span className="spinner" aria-hidden="true" /> Connecting to {env.name}…
         </div>
+      ) : env.kind === 'docker' ? (
+        <ServicesView env={env} />
       ) : (
         <div className="empty">
-          <h2>No services yet</h2>
-          <p>
-            Services on {env.kind === 'docker' ? 'this engine' : 'this cluster'} appear here as they start: containers that share a Compose
-            service or a Fleetdeck service label{env.kind === 'kubernetes' ? ', Deployments and StatefulSets' : ''}.
-          </p>
+          <h2>Connected to {env.name}</h2>
+          <p>Deployments and StatefulSets of this cluster will be listed here as services.</p>
         </div>
       )}
     </section>

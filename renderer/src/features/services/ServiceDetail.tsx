@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import type { Instance, Service } from '../../../../main/common/model';
+import { api } from '../../api/instance';
+import { runServiceAction, useServices } from '../../store/services';
+import { InstancesTable } from '../instances/InstancesTable';
+import { TerminalPanel } from '../terminal/TerminalPanel';
+import { serviceLabel } from './format';
+import { ScaleControls } from './ScaleControls';
+
+type Tab = 'instances' | 'terminal';
+
+export function ServiceDetail({ service }: { service: Service }) {
+  const select = useServices((s) => s.select);
+  const [tab, setTab] = useState<Tab>('instances');
+  const [terminalFor, setTerminalFor] = useState<string | undefined>();
+  useEffect(() => {
+    setTab('instances');
+    setTerminalFor(undefined);
+  }, [service.id]);
+
+  const running = service.instances.filter((i) => i.state === 'running');
+  const termInstance: Instance | undefined = service.instances.find((i) => i.id === terminalFor) ?? running[0];
+  const openTerminal = (i: Instance) => {
+    setTerminalFor(i.id);
+    setTab('terminal');
+  };
+  const busy = Boolean(service.operation || useServices.getState().pending[service.id]);
+
+  return (
+    <section className="detail" aria-label={`Service ${serviceLabel(service)}`}>
+      <header className="detail-header">
+        <div className="detail-title">
+          <h2>{serviceLabel(service)}</h2>
+          <span className="mono muted ellipsis" title={service.image}>
+            {service.image}
+          </span>
+          <button type="button" className="ghost close" onClick={() => select(undefined)} aria-label="Close service details">
+            ✕
+          </button>
+        </div>
+        <div className="detail-actions">
+          <ScaleControls service={service} />
+          {service.group !== 'standalone' ? (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy || service.running === 0}
+              onClick={() =>
+                void runServiceAction(service.id, 'Rolling restart…', () => api.call('services.restart', { serviceId: service.id }))
+              }
+            >
+              Rolling restart
+            </button>
+          ) : null}
+        </div>
+      </header>
+      <div role="tablist" aria-label="Service views" className="tabs">
+        <button type="button" role="tab" aria-selected={tab === 'instances'} onClick={() => setTab('instances')}>
+          Instances ({service.instances.length})
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'terminal'} onClick={() => setTab('terminal')}>
+          Terminal
+        </button>
+      </div>
+      <div role="tabpanel" className="tabpanel">
+        {tab === 'instances' ? (
+          <InstancesTable service={service} onTerminal={openTerminal} />
+        ) : termInstance && termInstance.state === 'running' ? (
+          <>
+            {running.length > 1 ? (
+              <label className="pick">
+                Instance{' '}
+                <select value={termInstance.id} onChange={(e) => setTerminalFor(e.target.value)} aria-label="Terminal instance">
+                  {running.map((i) => (
+                    <option key={i.id} value={i.id}>
+                      {i.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            <TerminalPanel key={termInstance.id} envId={service.envId} instance={termInstance} />
+          </>
+        ) : (
+          <p className="muted pad">No running instance to open a terminal in.</p>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef, useState } from 'react';
+import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
+import type { Instance } from '../../../../main/common/model';
+import { api } from '../../api/instance';
+
+type Phase = { kind: 'opening' } | { kind: 'open' } | { kind: 'closed'; message: string };
+
+/** An exec shell in one instance. Keys go to the container; its output is written straight to xterm. */
+export function TerminalPanel({ envId, instance }: { envId: string; instance: Instance }) {
+  const host = useRef<HTMLDivElement>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'opening' });
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const dark = matchMedia('(prefers-color-scheme: dark)').matches || document.documentElement.dataset.theme === 'dark';
+    const term = new Terminal({
+      fontFamily: 'ui-monospace, "SFMono-Regular", "JetBrains Mono", Menlo, Consolas, "Liberation Mono", monospace',
+      fontSize: 13,
+      scrollback: 5000,
+      cursorBlink: true,
+      theme: dark ? { background: '#111317', foreground: '#e6e8ec' } : { background: '#fbfbfc', foreground: '#1b1d21', cursor: '#1b1d21' },
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(el);
+    try {
+      fit.fit();
+    } catch {
+      /* not laid out yet: the observer fits it */
+    }
+    let terminalId: string | undefined;
+    const unsubscribe = api.subscribe(
+      'terminal.open',
+      { envId, instance: instance.id, cols: term.cols, rows: term.rows },
+      (e) => {
+        if (e.kind === 'ready') {
+          terminalId = e.terminalId;
+          setPhase({ kind: 'open' });
+          term.focus();
+        } else if (e.kind === 'data') {
+          term.write(e.data);
+        } else {
+          setPhase({ kind: 'closed', message: e.message ?? `The shell exited${e.code === null ? '' : ` with code ${e.code}`}.` });
+        }
+      },
+      (err?: ApiErrorBody) => {
+        if (err) setPhase({ kind: 'closed', message: formatError(err) });
+      },
+    );
+    const input = term.onData((data) => {
+      if (terminalId) void api.call('terminal.input', { terminalId, data }).catch(() => {});
+    });
+    const resize = term.onResize(({ cols, rows }) => {
+      if (terminalId) void api.call('terminal.resize', { terminalId, cols, rows }).catch(() => {});
+    });
+    const ro = new ResizeObserver(() => {
+      try {
+        fit.fit();
+      } catch {
+        /* hidden */
+      }
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      input.dispose();
+      resize.dispose();
+      unsubscribe();
+      term.dispose();
+    };
+  }, [envId, instance.id]);
+
+  return (
+    <section className="terminal" aria-label={`Terminal in ${instance.name}`}>
+      <div className="terminal-bar">
+        <span className="mono">{instance.name}</span>
+        {phase.kind === 'opening' ? (
+          <span role="status">
+            <span className="spinner" aria-hidden="true" /> Opening a shell…
+          </span>
+        ) : phase.kind === 'closed' ? (
+          <span role="alert" className="error-inline">
+            {phase.message}
+          </span>
+        ) : (
+          <span className="muted">Connected · copy with selection, paste with Ctrl+Shift+V</span>
+        )}
+      </div>
+      <div className="terminal-host" ref={host} />
+    </section>
+  );
+}
