@@ -1,0 +1,78 @@
+// Starts: the sample services (through the panel's "Start sample services" when the engine is empty),
+// then scales user-service from the UI; removes the samples at the end.
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_TOKEN } from './playwright.config';
+
+const root = resolve(import.meta.dirname, '../..');
+const npm = (script: string) => execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'pipe', timeout: 120_000 });
+
+test.describe.configure({ mode: 'serial' });
+test.beforeAll(() => npm('samples:down'));
+test.afterAll(() => npm('samples:down'));
+
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await page.goto(`/?token=${E2E_TOKEN}`);
+});
+
+const services = () => page.getByRole('table', { name: 'Services' });
+const detail = () => page.getByRole('region', { name: 'Service samples/user-service' });
+const count = () => detail().getByTestId('replica-count');
+
+test('the sample services appear (started from the empty engine with one click)', async () => {
+  const button = page.getByRole('button', { name: 'Start sample services' });
+  await expect(services().or(button)).toBeVisible({ timeout: 15_000 });
+  if (await button.isVisible()) {
+    await button.click();
+    await expect(page.getByRole('status').filter({ hasText: /./ }).first()).toBeVisible();
+  } else {
+    npm('samples:up'); // other containers run on this engine, so there is no empty state to click
+  }
+  await expect(services().getByRole('row', { name: /samples\/user-service/ })).toContainText('3/3', { timeout: 60_000 });
+  await expect(services().getByRole('row', { name: /samples\/order-service/ })).toContainText('2/2');
+});
+
+test('Scale up adds an instance that becomes healthy; Scale down removes one', async () => {
+  await services().getByRole('row', { name: /samples\/user-service/ }).click();
+  await expect(count()).toHaveText('3/3');
+  await detail().getByRole('button', { name: 'Scale up' }).click();
+  await expect(count()).toHaveText('4/4', { timeout: 30_000 });
+  const added = detail().getByRole('row', { name: /fleetdeck-samples-user-service-4/ });
+  await expect(added).toBeVisible();
+  await expect(added).toContainText('Healthy', { timeout: 30_000 });
+  await expect(services().getByRole('row', { name: /samples\/user-service/ })).toContainText('4/4');
+
+  await detail().getByRole('button', { name: 'Scale down' }).click();
+  await expect(count()).toHaveText('3/3', { timeout: 30_000 });
+  await expect(added).toHaveCount(0);
+});
+
+test('an invalid replica count shows an error and changes nothing', async () => {
+  const field = detail().getByLabel('Replicas');
+  const apply = detail().getByRole('button', { name: 'Apply' });
+  for (const [typed, message] of [
+    ['-2', /cannot be negative/],
+    ['abc', /not a number of replicas/],
+    ['1.5', /whole number/],
+  ] as const) {
+    await field.fill(typed);
+    await apply.click();
+    await expect(detail().getByRole('alert')).toContainText(message);
+  }
+  await field.fill('51');
+  await apply.click();
+  await expect(detail().getByRole('alert')).toContainText('At most 50 replicas per service');
+  await expect(count()).toHaveText('3/3');
+});
+
+test('the terminal runs echo in an instance and shows the result', async () => {
+  await detail().getByRole('tab', { name: 'Terminal' }).click();
+  const term = page.getByRole('region', { name: /^Terminal in fleetdeck-samples-user-service-/ });
+  await expect(term).toContainText('Connected', { timeout: 15_000 });
+  await term.locator('.xterm').click();
+  await page.keyboard.type('echo fleet$((40+2))deck\n');
+  await expect(term.locator('.xterm-rows')).toContainText('fleet42deck', { timeout: 10_000 });
+});
