@@ -19,3 +19,13 @@ test('envs takes --json; help and version need nothing', () => {
   assert.deepEqual(parseCommand([]), { cmd: 'help' });
   assert.deepEqual(parseCommand(['--version']), { cmd: 'version' });
 });
+
+test('ls and scale parse; a bad replica count is a usage error naming it', () => {
+  assert.deepEqual(parseCommand(['ls', '--json']), { cmd: 'ls', json: true });
+  assert.deepEqual(parseCommand(['scale', 'shop/web', '3']), { cmd: 'scale', service: 'shop/web', replicas: 3, wait: true });
+  assert.deepEqual(parseCommand(['scale', 'web', '0', '--no-wait']), { cmd: 'scale', service: 'web', replicas: 0, wait: false });
+  for (const bad of [['scale', 'web', '-1'], ['scale', 'web', '2.5'], ['scale', 'web', 'three'], ['scale', 'web'], ['scale']]) {
+    assert.throws(() => parseCommand(bad), UsageError, bad.join(' '));
+  }
+  assert.throws(() => parseCommand(['scale', 'web', 'x']), /replicas must be a whole number of 0 or more, not "x"/);
+});
