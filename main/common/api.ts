@@ -32,6 +32,14 @@ export const methods = {
   'environments.list': none,
   /** Try to reach an environment now instead of waiting for the next retry. */
   'environments.reconnect': z.object({ id: environmentId }).strict(),
+  /** Add a Docker engine by name and address (unix://, tcp://, ssh:// as DOCKER_HOST takes them). */
+  'environments.addDocker': z
+    .object({
+      name: z.string().trim().min(1, 'Give the engine a name.').max(60).regex(/^[\w .()-]+$/, 'Use letters, digits, spaces and . _ ( ) - in the name.'),
+      host: z.string().trim().min(1, 'Give the engine an address.').max(500).regex(/^(unix|tcp|ssh|npipe|https?):\/\//, 'The address starts with unix://, tcp:// or ssh://.'),
+    })
+    .strict(),
+  'environments.remove': z.object({ id: environmentId }).strict(),
   'services.list': z.object({ envId: environmentId }).strict(),
   /** Scale a service to `replicas`; resolves once the engine shows the new count. */
   'services.scale': z.object({ serviceId, replicas: replicaCount }).strict(),
@@ -48,6 +56,8 @@ export interface MethodResults {
   'app.info': AppInfo;
   'environments.list': Environment[];
   'environments.reconnect': Environment;
+  'environments.addDocker': Environment;
+  'environments.remove': null;
   'services.list': Service[];
   'services.scale': Service;
   'services.restart': Service;

@@ -10,10 +10,12 @@ import type { AppInfo, Service } from '../common/model';
 import type { ApiImpl } from './api/contract';
 import { ApiSession } from './api/session';
 import { APP_NAME, APP_VERSION } from './app-info';
-import { resolveDockerEndpoint, type DockerEndpoint } from './docker/endpoint';
-import { DockerDiscovery } from './docker/discovery';
-import { DockerEngine } from './docker/engine';
-import { DockerServices } from './docker/services';
+import { DockerEnvironment } from './docker/docker-environment';
+import { parseDockerHost, resolveDockerEndpoint, type DockerEndpoint } from './docker/endpoint';
+import type { DockerDiscovery } from './docker/discovery';
+import type { DockerEngine } from './docker/engine';
+import { loadEngines, saveEngines, type SavedEngine } from './docker/engines-store';
+import type { DockerServices } from './docker/services';
 import { TemplateStore } from './docker/templates';
 import { Terminals } from './docker/terminal';
 import { Environments } from './environments';
@@ -36,34 +38,46 @@ export function stateDirOf(env: NodeJS.ProcessEnv): string {
 }
 
 export class Core {
-  readonly docker: DockerEngine;
-  readonly discovery: DockerDiscovery;
-  readonly services: DockerServices;
+  /** The local engine, always there (first in the sidebar). */
+  readonly local: DockerEnvironment;
   readonly terminals = new Terminals();
   readonly environments: Environments;
   readonly api: ApiImpl;
   private readonly options: CoreOptions;
+  private readonly templates: TemplateStore;
+  private readonly enginesFile: string;
+  private readonly maxReplicas: number;
 
   constructor(options: CoreOptions) {
     this.options = options;
     const env = options.env ?? process.env;
-    this.docker = new DockerEngine(options.docker ?? resolveDockerEndpoint(env));
-    this.environments = new Environments(this.docker, env);
-    this.discovery = new DockerDiscovery(this.docker);
     const stateDir = options.stateDir ?? stateDirOf(env);
-    const maxReplicas = Number(env.FLEETDECK_MAX_REPLICAS) > 0 ? Math.floor(Number(env.FLEETDECK_MAX_REPLICAS)) : 50;
-    this.services = new DockerServices('docker:local', this.docker, this.discovery, new TemplateStore(join(stateDir, 'docker-templates.json')), {
-      maxReplicas,
-    });
+    this.maxReplicas = Number(env.FLEETDECK_MAX_REPLICAS) > 0 ? Math.floor(Number(env.FLEETDECK_MAX_REPLICAS)) : 50;
+    this.templates = new TemplateStore(join(stateDir, 'docker-templates.json'));
+    this.enginesFile = join(stateDir, 'docker-engines.json');
+    this.local = new DockerEnvironment('docker:local', 'Docker (local)', options.docker ?? resolveDockerEndpoint(env), this.templates, this.maxReplicas);
+    this.environments = new Environments(this.local, env);
+    for (const e of loadEngines(this.enginesFile)) {
+      try {
+        this.environments.addDocker(this.engineFrom(e));
+      } catch {
+        /* a saved engine whose host no longer parses is skipped, not fatal */
+      }
+    }
     this.api = {
       methods: {
         'app.info': () => this.info(),
         'environments.list': () => this.environments.list(),
         'environments.reconnect': ({ id }) => this.environments.reconnect(id),
+        'environments.addDocker': ({ name, host }) => this.addEngine(name, host),
+        'environments.remove': ({ id }) => {
+          this.removeEngine(id);
+          return null;
+        },
         'services.list': async ({ envId }) => {
-          const d = this.dockerServices(envId);
-          await this.discovery.whenSynced();
-          return d.list();
+          const d = this.dockerEnv(envId);
+          await d.discovery.whenSynced();
+          return d.services.list();
         },
         'services.scale': ({ serviceId, replicas }) => this.servicesFor(serviceId).scale(serviceId, replicas),
         'services.restart': ({ serviceId }) => this.servicesFor(serviceId).rollingRestart(serviceId),
@@ -88,7 +102,7 @@ export class Core {
           return () => this.environments.off('change', on);
         },
         'services.watch': ({ envId }, sink) => {
-          const d = this.dockerServices(envId);
+          const { services: d, discovery } = this.dockerEnv(envId);
           let timer: NodeJS.Timeout | undefined;
           let last: Service[] | undefined;
           const push = () => {
@@ -100,8 +114,8 @@ export class Core {
             timer ??= setTimeout(push, SERVICES_COALESCE_MS);
           };
           d.on('change', on);
-          if (this.discovery.isSynced) push();
-          else void this.discovery.whenSynced().then(push);
+          if (discovery.isSynced) push();
+          else void discovery.whenSynced().then(push);
           return () => {
             clearTimeout(timer);
             d.off('change', on);
@@ -110,7 +124,7 @@ export class Core {
         'samples.start': (_p, sink) => {
           let open = true;
           const progress = (message: string) => open && sink.next({ message });
-          startSamplesFromPanel(this.docker.api, progress).then(
+          startSamplesFromPanel(this.local.engine.api, progress).then(
             (instances) => {
               sink.next({ message: `Started ${instances} sample instances.`, done: true, instances });
               sink.end();
@@ -122,12 +136,12 @@ export class Core {
           };
         },
         'terminal.open': ({ envId, instance, cols, rows }, sink) => {
-          const d = this.dockerServices(envId);
-          const { instance: target } = d.findInstance(instance);
+          const d = this.dockerEnv(envId);
+          const { instance: target } = d.services.findInstance(instance);
           if (target.state !== 'running') {
             throw new ApiError('CONFLICT', `${target.name} is ${target.state}, so no terminal can be opened in it.`, 'Start it first.');
           }
-          return this.terminals.open(this.docker, target.id, { cols, rows }, (e) => {
+          return this.terminals.open(d.engine, target.id, { cols, rows }, (e) => {
             sink.next(e);
             if (e.kind === 'exit') sink.end();
           });
@@ -136,11 +150,59 @@ export class Core {
     };
   }
 
-  /** The Docker services of an environment; Kubernetes environments get theirs with that feature. */
+  /** Shorthands for the local engine. */
+  get docker(): DockerEngine {
+    return this.local.engine;
+  }
+  get discovery(): DockerDiscovery {
+    return this.local.discovery;
+  }
+  get services(): DockerServices {
+    return this.local.services;
+  }
+
+  dockerEnv(envId: string): DockerEnvironment {
+    const d = this.environments.dockerEnvironments.find((x) => x.id === envId);
+    if (d) return d;
+    this.environments.get(envId); // NOT_FOUND for unknown ids
+    throw new ApiError('NOT_FOUND', `Services of ${envId} are not available yet.`, 'Pick a Docker engine in the sidebar.');
+  }
+
   dockerServices(envId: string): DockerServices {
-    if (envId === this.services.envId) return this.services;
-    this.environments.get(envId);
-    throw new ApiError('NOT_FOUND', `Services of ${envId} are not available yet.`, 'Pick Docker (local) in the sidebar.');
+    return this.dockerEnv(envId).services;
+  }
+
+  /** Adds a Docker engine by name and DOCKER_HOST-style address; it is remembered. */
+  addEngine(name: string, host: string) {
+    const trimmed = name.trim();
+    if (this.environments.list().some((e) => e.name.toLowerCase() === trimmed.toLowerCase())) {
+      throw new ApiError('CONFLICT', `An environment named "${trimmed}" exists already.`, 'Pick another name.');
+    }
+    const saved = { name: trimmed, host: host.trim() };
+    let d: DockerEnvironment;
+    try {
+      d = this.engineFrom(saved);
+    } catch (e) {
+      throw new ApiError('INVALID_PARAMS', (e as Error).message.replace('DOCKER_HOST', 'The address'));
+    }
+    this.environments.addDocker(d);
+    saveEngines(this.enginesFile, [...loadEngines(this.enginesFile), saved]);
+    return this.environments.get(d.id);
+  }
+
+  removeEngine(id: string): void {
+    if (id === this.local.id) throw new ApiError('INVALID_PARAMS', 'The local Docker engine cannot be removed.');
+    const d = this.dockerEnv(id);
+    this.environments.removeDocker(id);
+    saveEngines(this.enginesFile, loadEngines(this.enginesFile).filter((e) => e.name !== d.name));
+  }
+
+  private engineFrom(e: SavedEngine): DockerEnvironment {
+    const id = `docker:${e.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}`;
+    if (id === 'docker:local' || this.environments?.dockerEnvironments.some((x) => x.id === id)) {
+      throw new ApiError('CONFLICT', `An engine with the id ${id} exists already.`, 'Pick another name.');
+    }
+    return new DockerEnvironment(id, e.name, parseDockerHost(e.host), this.templates, this.maxReplicas);
   }
 
   private servicesFor(serviceId: string): DockerServices {

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../common/errors';
 import type { Environment } from '../common/model';
-import type { DockerEngine } from './docker/engine';
+import type { DockerEnvironment } from './docker/docker-environment';
 import { configFor, describeKubeError, listContexts, loadKubeConfig, probeCluster } from './kubernetes/kubeconfig';
 
 const KUBE_RETRY_MS = [2000, 5000, 15000, 30000];
@@ -19,20 +19,43 @@ interface KubeSlot {
 }
 
 export class Environments extends EventEmitter<{ change: [Environment[]] }> {
-  private readonly docker: DockerEngine;
+  private readonly docker: DockerEnvironment[] = [];
   private readonly kube = new Map<string, KubeSlot>();
   private kc: Awaited<ReturnType<typeof loadKubeConfig>>;
   private kubeProblem: string | undefined;
   private stopped = false;
 
-  constructor(docker: DockerEngine, private readonly processEnv: NodeJS.ProcessEnv = process.env) {
+  private started = false;
+
+  constructor(local: DockerEnvironment, private readonly processEnv: NodeJS.ProcessEnv = process.env) {
     super();
-    this.docker = docker;
-    docker.on('status', () => this.changed());
+    this.addDocker(local);
+  }
+
+  /** Docker engines, the local one first. */
+  get dockerEnvironments(): readonly DockerEnvironment[] {
+    return this.docker;
+  }
+
+  addDocker(d: DockerEnvironment): void {
+    this.docker.push(d);
+    d.engine.on('status', () => this.changed());
+    if (this.started) d.engine.start();
+    this.changed();
+  }
+
+  removeDocker(id: string): void {
+    const i = this.docker.findIndex((d) => d.id === id);
+    if (i <= 0) return; // the local engine stays
+    const [d] = this.docker.splice(i, 1);
+    d!.engine.removeAllListeners('status');
+    d!.engine.stop();
+    this.changed();
   }
 
   async start(): Promise<void> {
-    this.docker.start();
+    this.started = true;
+    for (const d of this.docker) d.engine.start();
     try {
       this.kc = await loadKubeConfig(this.processEnv);
     } catch (e) {
@@ -59,7 +82,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
 
   stop(): void {
     this.stopped = true;
-    this.docker.stop();
+    for (const d of this.docker) d.engine.stop();
     for (const s of this.kube.values()) clearTimeout(s.timer);
   }
 
@@ -69,19 +92,21 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
   }
 
   list(): Environment[] {
-    const d = this.docker.status;
-    const local: Environment = {
-      id: 'docker:local',
-      kind: 'docker',
-      name: 'Docker (local)',
-      endpoint: this.docker.endpoint.display,
-      state: d.state,
-      since: d.since,
-      ...(d.version ? { version: d.version } : {}),
-      ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}),
-      ...(d.problem ? { problem: d.problem } : {}),
-    };
-    return [local, ...[...this.kube.values()].map((s) => s.env)];
+    const docker = this.docker.map((x): Environment => {
+      const d = x.engine.status;
+      return {
+        id: x.id,
+        kind: 'docker',
+        name: x.name,
+        endpoint: x.engine.endpoint.display,
+        state: d.state,
+        since: d.since,
+        ...(d.version ? { version: d.version } : {}),
+        ...(d.apiVersion ? { apiVersion: d.apiVersion } : {}),
+        ...(d.problem ? { problem: d.problem } : {}),
+      };
+    });
+    return [...docker, ...[...this.kube.values()].map((s) => s.env)];
   }
 
   get(id: string): Environment {
@@ -92,7 +117,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
 
   reconnect(id: string): Environment {
     this.get(id);
-    if (id === 'docker:local') this.docker.reconnect();
+    this.docker.find((d) => d.id === id)?.engine.reconnect();
     const slot = this.kube.get(id);
     if (slot && slot.env.state !== 'connected') {
       clearTimeout(slot.timer);

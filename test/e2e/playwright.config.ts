@@ -1,4 +1,7 @@
 // Starts: `fleetdeck serve` (built, on 127.0.0.1:7431, fixed token) over the running Docker engine.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.FLEETDECK_E2E_PORT ?? 7431);
@@ -25,7 +28,8 @@ export default defineConfig({
   webServer: {
     command: `node ../../dist/main/cli.js serve --port ${E2E_PORT}`,
     cwd: import.meta.dirname,
-    env: { FLEETDECK_TOKEN: E2E_TOKEN, KUBECONFIG: '/nonexistent/kubeconfig' },
+    // Its own state folder: engines added and templates kept by the tests do not outlive them.
+    env: { FLEETDECK_TOKEN: E2E_TOKEN, KUBECONFIG: '/nonexistent/kubeconfig', FLEETDECK_STATE_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-state-')) },
     url: `http://127.0.0.1:${E2E_PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

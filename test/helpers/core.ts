@@ -5,11 +5,11 @@ import { Core } from '../../main/core/core';
 import type { Service } from '../../main/common/model';
 
 /** A Core on the real engine, with its own state folder and no kubeconfig. */
-export async function testCore(env: NodeJS.ProcessEnv = {}): Promise<Core> {
+export async function testCore(env: NodeJS.ProcessEnv = {}, stateDir = mkdtempSync(join(tmpdir(), 'fd-state-'))): Promise<Core> {
   const core = new Core({
     mode: 'cli',
     env: { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig', ...env },
-    stateDir: mkdtempSync(join(tmpdir(), 'fd-state-')),
+    stateDir,
   });
   await core.start();
   await core.discovery.whenSynced();

@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DockerEngine } from '../../../main/core/docker/engine';
+import { DockerEnvironment } from '../../../main/core/docker/docker-environment';
+import { TemplateStore } from '../../../main/core/docker/templates';
 import { Environments } from '../../../main/core/environments';
 import type { Environment } from '../../../main/common/model';
 
@@ -55,7 +56,7 @@ contexts:
 `,
   );
 
-  const docker = new DockerEngine({ display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } });
+  const docker = new DockerEnvironment('docker:local', 'Docker (local)', { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } }, new TemplateStore(undefined), 50);
   const envs = new Environments(docker, { KUBECONFIG: kubeconfig });
   t.after(() => envs.stop());
   const settled = new Promise<Environment[]>((resolve) => {
@@ -81,7 +82,7 @@ contexts:
 });
 
 test('no kubeconfig file means no Kubernetes environments, and no error', async (t) => {
-  const docker = new DockerEngine({ display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } });
+  const docker = new DockerEnvironment('docker:local', 'Docker (local)', { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } }, new TemplateStore(undefined), 50);
   const envs = new Environments(docker, { KUBECONFIG: '/nonexistent/config' });
   t.after(() => envs.stop());
   await envs.start();

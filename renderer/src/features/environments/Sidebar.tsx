@@ -1,5 +1,6 @@
 import { useEnvironments } from '../../store/environments';
 import { useTheme } from '../settings/theme';
+import { AddEngine } from './AddEngine';
 import { StatusDot } from './StatusDot';
 
 export function Sidebar() {
@@ -37,6 +38,7 @@ export function Sidebar() {
       </div>
       <h2 className="side-heading">Docker</h2>
       {loaded ? <ul className="env-list">{docker.map(item)}</ul> : <p className="side-note" role="status">Loading…</p>}
+      {loaded ? <AddEngine /> : null}
       <h2 className="side-heading">Kubernetes</h2>
       {kube.length ? (
         <ul className="env-list">{kube.map(item)}</ul>

@@ -4,6 +4,7 @@ import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import { useEnvironments } from '../../store/environments';
 import { StatusDot } from '../environments/StatusDot';
 import { ServicesView } from '../services/ServicesView';
+import { ConfirmDialog } from '../shell/ConfirmDialog';
 
 /** The main area for the selected environment. Services arrive with the discovery feature. */
 export function EnvironmentView() {
@@ -25,6 +26,7 @@ export function EnvironmentView() {
         <h1 id="env-title">{env.name}</h1>
         <StatusDot state={env.state} />
         <span className="mono muted">{env.endpoint}</span>
+        {env.kind === 'docker' && env.id !== 'docker:local' ? <RemoveEngine id={env.id} name={env.name} /> : null}
       </header>
       {env.state === 'unreachable' ? (
         <Unreachable id={env.id} kind={env.kind} problem={env.problem} />
@@ -37,7 +39,10 @@ export function EnvironmentView() {
       ) : (
         <div className="empty">
           <h2>Connected to {env.name}</h2>
-          <p>Deployments and StatefulSets of this cluster will be listed here as services.</p>
+          <p>
+            The cluster answers (version {env.version}). Listing its Deployments and StatefulSets as services is not part of this version of
+            Fleetdeck yet; use the Docker engines in the sidebar meanwhile.
+          </p>
         </div>
       )}
     </section>
@@ -75,5 +80,32 @@ function Unreachable({ id, kind, problem }: { id: string; kind: 'docker' | 'kube
       </button>
       {error ? <p className="error">{formatError(error)}</p> : null}
     </div>
+  );
+}
+
+function RemoveEngine({ id, name }: { id: string; name: string }) {
+  const [confirm, setConfirm] = useState(false);
+  const [error, setError] = useState<ApiErrorBody | undefined>();
+  const select = useEnvironments((s) => s.select);
+  return (
+    <>
+      <button type="button" className="ghost" onClick={() => setConfirm(true)}>
+        Remove engine
+      </button>
+      {error ? <span className="error">{formatError(error)}</span> : null}
+      {confirm ? (
+        <ConfirmDialog
+          title={`Remove ${name} from Fleetdeck?`}
+          confirmLabel="Remove engine"
+          onCancel={() => setConfirm(false)}
+          onConfirm={() => {
+            setConfirm(false);
+            api.call('environments.remove', { id }).then(() => select('docker:local'), (e: ApiErrorBody) => setError(e));
+          }}
+        >
+          Fleetdeck forgets this engine. Nothing on the engine itself changes.
+        </ConfirmDialog>
+      ) : null}
+    </>
   );
 }

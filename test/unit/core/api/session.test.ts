@@ -11,18 +11,19 @@ const env = (state: Environment['state']): Environment => ({ id: 'docker:local',
 function setup() {
   const sinks = new Set<StreamSink<Environment[]>>();
   let stopped = 0;
-  const impl: ApiImpl = {
+  // Only what these tests call; the session dispatches by name.
+  const impl = {
     methods: {
       'app.info': () => {
         throw new Error('boom\nsecret stack');
       },
       'environments.list': async () => [env('connected')],
-      'environments.reconnect': ({ id }) => {
+      'environments.reconnect': ({ id }: { id: string }) => {
         throw new ApiError('NOT_FOUND', `No environment "${id}".`, 'Pick one from the sidebar.');
       },
     },
     streams: {
-      'environments.watch': (_p, sink) => {
+      'environments.watch': (_p: unknown, sink: StreamSink<Environment[]>) => {
         sinks.add(sink);
         sink.next([env('connecting')]);
         return () => {
@@ -31,7 +32,7 @@ function setup() {
         };
       },
     },
-  };
+  } as unknown as ApiImpl;
   const out: ServerMessage[] = [];
   const s = new ApiSession(impl, (t) => out.push(JSON.parse(t) as ServerMessage), { name: 'Fleetdeck', version: '0.0.0' });
   const tick = () => new Promise((r) => setImmediate(r));
