@@ -10,9 +10,11 @@ function read(): ThemeChoice {
   return v === 'light' || v === 'dark' ? v : 'system';
 }
 
+const osDark = matchMedia('(prefers-color-scheme: dark)');
+
+/** The page always carries the effective theme, so the dark palette is written once in CSS. */
 function apply(t: ThemeChoice): void {
-  if (t === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = t;
+  document.documentElement.dataset.theme = t === 'system' ? (osDark.matches ? 'dark' : 'light') : t;
 }
 
 export const useTheme = create<{ theme: ThemeChoice; cycle(): void }>()((set, get) => ({
@@ -26,3 +28,4 @@ export const useTheme = create<{ theme: ThemeChoice; cycle(): void }>()((set, ge
 }));
 
 apply(read());
+osDark.addEventListener('change', () => apply(useTheme.getState().theme));

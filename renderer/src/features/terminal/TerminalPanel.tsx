@@ -16,7 +16,7 @@ export function TerminalPanel({ envId, instance }: { envId: string; instance: In
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const dark = matchMedia('(prefers-color-scheme: dark)').matches || document.documentElement.dataset.theme === 'dark';
+    const dark = document.documentElement.dataset.theme === 'dark';
     const term = new Terminal({
       fontFamily: 'ui-monospace, "SFMono-Regular", "JetBrains Mono", Menlo, Consolas, "Liberation Mono", monospace',
       fontSize: 13,
