@@ -1,10 +1,11 @@
 /** The desktop pipe: API sessions over IPC, one per page load, only for the app's own frame. */
-import { ipcMain, type IpcMainEvent, type WebContents } from 'electron';
+import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
 import type { ApiSession } from '../core/api/session';
 import type { Core } from '../core/core';
 import { PIPE_CHANNEL } from './channel';
 
-export function attachIpcPipe(core: Core, isAppUrl: (url: string) => boolean): () => void {
+/** `ipcMain` is passed in so the pipe is tested without Electron. */
+export function attachIpcPipe(core: Pick<Core, 'session'>, isAppUrl: (url: string) => boolean, ipcMain: Pick<IpcMain, 'on' | 'off'>): () => void {
   const sessions = new Map<WebContents, ApiSession>();
 
   const end = (wc: WebContents) => {
@@ -24,7 +25,12 @@ export function attachIpcPipe(core: Core, isAppUrl: (url: string) => boolean): (
       });
       sessions.set(wc, s);
       // A reload starts a new page: its predecessor's streams must not outlive it.
-      wc.once('did-start-navigation', () => end(wc));
+      const onNavigate = (e?: { isSameDocument?: boolean; isMainFrame?: boolean }) => {
+        if (e?.isSameDocument || e?.isMainFrame === false) return;
+        wc.off('did-start-navigation', onNavigate as never);
+        end(wc);
+      };
+      wc.on('did-start-navigation', onNavigate as never);
       wc.once('render-process-gone', () => end(wc));
       wc.once('destroyed', () => end(wc));
     }

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { app, BrowserWindow, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
 import { Core } from '../core/core';
 import { CONTENT_SECURITY_POLICY } from '../common/security';
 import { attachIpcPipe } from './ipc-pipe';
@@ -38,7 +38,7 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(buildMenu());
 
   const core = await new Core({ mode: 'desktop' }).start();
-  const detach = attachIpcPipe(core, isAppUrl);
+  const detach = attachIpcPipe(core, isAppUrl, ipcMain);
   app.on('will-quit', () => {
     detach();
     core.stop();
