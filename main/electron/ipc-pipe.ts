@@ -6,11 +6,13 @@ import { PIPE_CHANNEL } from './channel';
 
 /** `ipcMain` is passed in so the pipe is tested without Electron. */
 export function attachIpcPipe(core: Pick<Core, 'session'>, isAppUrl: (url: string) => boolean, ipcMain: Pick<IpcMain, 'on' | 'off'>): () => void {
-  const sessions = new Map<WebContents, ApiSession>();
+  const sessions = new Map<WebContents, { session: ApiSession; unhook(): void }>();
 
   const end = (wc: WebContents) => {
-    sessions.get(wc)?.close();
+    const s = sessions.get(wc);
     sessions.delete(wc);
+    s?.unhook();
+    s?.session.close();
   };
 
   const onMessage = (e: IpcMainEvent, text: unknown) => {
@@ -18,21 +20,25 @@ export function attachIpcPipe(core: Pick<Core, 'session'>, isAppUrl: (url: strin
     // Only the top frame of our own page speaks the API; anything else is ignored.
     if (!frame || frame.parent !== null || !isAppUrl(frame.url) || typeof text !== 'string') return;
     const wc = e.sender;
-    let s = sessions.get(wc);
+    let s = sessions.get(wc)?.session;
     if (!s) {
       s = core.session((out) => {
         if (!wc.isDestroyed()) wc.send(PIPE_CHANNEL, out);
       });
-      sessions.set(wc, s);
       // A reload starts a new page: its predecessor's streams must not outlive it.
       const onNavigate = (e?: { isSameDocument?: boolean; isMainFrame?: boolean }) => {
-        if (e?.isSameDocument || e?.isMainFrame === false) return;
-        wc.off('did-start-navigation', onNavigate as never);
-        end(wc);
+        if (!e?.isSameDocument && e?.isMainFrame !== false) end(wc);
       };
+      const onGone = () => end(wc);
       wc.on('did-start-navigation', onNavigate as never);
-      wc.once('render-process-gone', () => end(wc));
-      wc.once('destroyed', () => end(wc));
+      wc.on('render-process-gone', onGone);
+      wc.on('destroyed', onGone);
+      const unhook = () => {
+        wc.off('did-start-navigation', onNavigate as never);
+        wc.off('render-process-gone', onGone);
+        wc.off('destroyed', onGone);
+      };
+      sessions.set(wc, { session: s, unhook });
     }
     s.receive(text);
   };

@@ -74,6 +74,7 @@ test('a reload or a closed window ends the page’s streams', () => {
   assert.equal(streams(), 1, 'the reloaded page gets a fresh session');
   wc.emit('destroyed');
   assert.equal(streams(), 0);
+  assert.equal(wc.listenerCount('did-start-navigation') + wc.listenerCount('destroyed'), 0, 'no listeners pile up across reloads');
 });
 
 test('detaching stops listening and ends every session', () => {
