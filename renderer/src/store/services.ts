@@ -32,7 +32,7 @@ export const useServices = create<ServicesState>()((set) => ({
 
 /** Follows `services.watch` for one environment; returns how to stop. */
 export function watchServices(api: ApiClient, envId: string): () => void {
-  useServices.setState({ envId, services: [], loaded: false, selectedId: undefined });
+  if (useServices.getState().envId !== envId) useServices.setState({ envId, services: [], loaded: false, selectedId: undefined });
   return api.subscribe(
     'services.watch',
     { envId },

@@ -2,14 +2,17 @@ import { useState } from 'react';
 import { api } from '../../api/instance';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import { useEnvironments } from '../../store/environments';
+import { useServices } from '../../store/services';
 import { StatusDot } from '../environments/StatusDot';
 import { ServicesView } from '../services/ServicesView';
 import { ConfirmDialog } from '../shell/ConfirmDialog';
 
-/** The main area for the selected environment. Services arrive with the discovery feature. */
+/** The main area for the selected environment. */
 export function EnvironmentView() {
   const env = useEnvironments((s) => s.environments.find((e) => e.id === s.selectedId) ?? s.environments[0]);
   const loaded = useEnvironments((s) => s.loaded);
+  // What we last knew of an engine stays on screen, greyed, while it is away.
+  const known = useServices((s) => s.envId === env?.id && s.services.length > 0);
   if (!loaded) {
     return (
       <section className="main-view" aria-busy="true">
@@ -28,14 +31,19 @@ export function EnvironmentView() {
         <span className="mono muted">{env.endpoint}</span>
         {env.kind === 'docker' && env.id !== 'docker:local' ? <RemoveEngine id={env.id} name={env.name} /> : null}
       </header>
-      {env.state === 'unreachable' ? (
+      {env.kind === 'docker' && (known || env.state === 'connected') ? (
+        <>
+          {env.state === 'unreachable' ? <Unreachable id={env.id} kind={env.kind} problem={env.problem} compact /> : null}
+          <div className={env.state === 'connected' ? undefined : 'stale'} aria-label={env.state === 'connected' ? undefined : 'Last known state'}>
+            <ServicesView env={env} />
+          </div>
+        </>
+      ) : env.state === 'unreachable' ? (
         <Unreachable id={env.id} kind={env.kind} problem={env.problem} />
       ) : env.state === 'connecting' ? (
         <div className="empty" role="status">
           <span className="spinner" aria-hidden="true" /> Connecting to {env.name}…
         </div>
-      ) : env.kind === 'docker' ? (
-        <ServicesView env={env} />
       ) : (
         <div className="empty">
           <h2>Connected to {env.name}</h2>
@@ -49,7 +57,7 @@ export function EnvironmentView() {
   );
 }
 
-function Unreachable({ id, kind, problem }: { id: string; kind: 'docker' | 'kubernetes'; problem: string | undefined }) {
+function Unreachable({ id, kind, problem, compact }: { id: string; kind: 'docker' | 'kubernetes'; problem: string | undefined; compact?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiErrorBody | undefined>();
   const retry = () => {
@@ -61,10 +69,13 @@ function Unreachable({ id, kind, problem }: { id: string; kind: 'docker' | 'kube
       .finally(() => setBusy(false));
   };
   return (
-    <div className="empty" role="alert">
+    <div className={compact ? 'empty compact' : 'empty'} role="alert">
       <h2>{kind === 'docker' ? 'Docker is not reachable' : 'The cluster is not reachable'}</h2>
-      <p>{problem}</p>
-      {kind === 'docker' ? (
+      <p>
+        {problem}
+        {compact ? ' Below is the last known state.' : ''}
+      </p>
+      {kind === 'docker' && !compact ? (
         <ul className="howto">
           <li>Docker Desktop or Podman Desktop: start the app.</li>
           <li>
