@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm start: install what is missing, build, open the desktop app. Where Electron's binary
+# npm start: install what is missing (dependencies, a Docker engine where it can), build, open the desktop app. Where Electron's binary
 # cannot be had (offline, no display), say so in one line and serve the panel to a browser.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 ensure_node_modules || exit 1
 export PATH="$PWD/node_modules/.bin:$PATH"
 npm run --silent build || exit 1
+# The panel manages the local engine: start it (installing Debian's docker.io as root) where we can.
+ensure_docker || say "continuing without a Docker engine; the panel shows how to start one."
 
 electron_ready() {
   [ -n "${ELECTRON_OVERRIDE_DIST_PATH:-}" ] && return 0
