@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { api } from './api/instance';
 import { EnvironmentView } from './features/overview/EnvironmentView';
+import { CommandPalette } from './features/palette/CommandPalette';
 import { Sidebar } from './features/environments/Sidebar';
 import { ReconnectBanner } from './features/shell/ReconnectBanner';
 import { StatusBar } from './features/shell/StatusBar';
@@ -19,6 +20,7 @@ export function App() {
         </main>
         <StatusBar />
       </div>
+      <CommandPalette />
     </div>
   );
 }

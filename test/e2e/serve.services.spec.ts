@@ -76,3 +76,21 @@ test('the terminal runs echo in an instance and shows the result', async () => {
   await page.keyboard.type('echo fleet$((40+2))deck\n');
   await expect(term.locator('.xterm-rows')).toContainText('fleet42deck', { timeout: 10_000 });
 });
+
+test('the command palette (Ctrl+K) scales a service by typing', async () => {
+  // Inside the terminal Ctrl+K belongs to the shell (kill-line); step out of it first.
+  await detail().getByRole('tab', { name: /Instances/ }).click();
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await palette.getByRole('combobox', { name: 'Type a command' }).fill('user-service up');
+  await expect(palette.getByRole('option', { name: /Scale samples\/user-service up/ })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(services().getByRole('row', { name: /samples\/user-service/ })).toContainText('4/4', { timeout: 30_000 });
+  await page.keyboard.press('Control+k');
+  await palette.getByRole('combobox').fill('go user');
+  await page.keyboard.press('Enter');
+  await expect(detail()).toBeVisible();
+  await detail().getByRole('button', { name: 'Scale down' }).click();
+  await expect(count()).toHaveText('3/3', { timeout: 30_000 });
+});

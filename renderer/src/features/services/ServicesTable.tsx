@@ -1,6 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type { Service } from '../../../../main/common/model';
 import { matchesFilter, useServices } from '../../store/services';
+import { Flash } from '../shell/Flash';
 import { Badge } from './Badge';
 import { age, serviceHealth, serviceLabel } from './format';
 
@@ -45,7 +46,9 @@ export function ServicesTable() {
         </th>
         <td className="muted">{s.group === 'standalone' ? 'container' : s.group}</td>
         <td className="mono num" aria-label={`${s.running} running of ${s.desired} desired`}>
-          {s.running}/{s.desired}
+          <Flash value={`${s.running}/${s.desired}`}>
+            {s.running}/{s.desired}
+          </Flash>
         </td>
         <td>
           <Badge tone={h.tone}>{h.word}</Badge>

@@ -28,7 +28,7 @@ export function StatusBar() {
       )}
       <span className="muted">
         {connection === 'open' ? '' : 'Engine link: reconnecting · '}
-        {info ? `Fleetdeck ${info.version} (${info.mode})` : ''}
+        <span className="kbd">Ctrl+K</span> commands · {info ? `Fleetdeck ${info.version} (${info.mode})` : ''}
       </span>
     </footer>
   );
