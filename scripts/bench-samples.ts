@@ -8,13 +8,14 @@
  * services" section of docs/performance.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { resolveDockerEndpoint } from '../main/core/docker/endpoint';
 import { bundleService, startSamples, stopSamples } from '../main/core/samples';
+import { writePerfSection } from './lib/perf-doc';
 
 const args = process.argv.slice(2);
 const secondsAt = args.indexOf('--seconds');
@@ -92,16 +93,6 @@ function version(cmd: string, argv: string[]): string {
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n')[0] || '?';
 }
 
-function writeSection(markdown: string): void {
-  const start = '<!-- bench:samples:start -->';
-  const end = '<!-- bench:samples:end -->';
-  const block = `${start}\n${markdown}\n${end}`;
-  const current = existsSync(docsFile) ? readFileSync(docsFile, 'utf8') : '# Performance\n';
-  const next = current.includes(start)
-    ? current.slice(0, current.indexOf(start)) + block + current.slice(current.indexOf(end) + end.length)
-    : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(docsFile, next);
-}
 
 const children: ChildProcess[] = [];
 const docker = new Docker(resolveDockerEndpoint().options);
@@ -162,7 +153,7 @@ try {
   ].join('\n');
   console.log(`\n${md}\n`);
   if (!args.includes('--no-write')) {
-    writeSection(md);
+    writePerfSection(docsFile, 'samples', md);
     console.log(`Written to ${docsFile}`);
   }
 } catch (err) {

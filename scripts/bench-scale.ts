@@ -19,7 +19,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +28,7 @@ import type { Service } from '../main/common/model';
 import { Core } from '../main/core/core';
 import { resolveDockerEndpoint } from '../main/core/docker/endpoint';
 import { untilServices } from '../test/helpers/core';
+import { writePerfSection } from './lib/perf-doc';
 
 const args = process.argv.slice(2);
 const argNum = (name: string, def: number, min: number, max: number) => {
@@ -400,16 +401,6 @@ function version(cmd: string, argv: string[]): string {
   }
 }
 
-function writeSection(markdown: string): void {
-  const start = '<!-- bench:scale:start -->';
-  const end = '<!-- bench:scale:end -->';
-  const block = `${start}\n${markdown}\n${end}`;
-  const current = existsSync(docsFile) ? readFileSync(docsFile, 'utf8') : '# Performance\n';
-  const next = current.includes(start)
-    ? current.slice(0, current.indexOf(start)) + block + current.slice(current.indexOf(end) + end.length)
-    : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(docsFile, next);
-}
 
 const s = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -592,7 +583,7 @@ try {
   console.log(`\n${md}\n`);
   if (!args.includes('--no-write')) {
     // Only the part between the markers is replaced: notes written below the end marker survive a re-run.
-    writeSection(md);
+    writePerfSection(docsFile, 'scale', md);
     console.log(`Written to ${docsFile}`);
   }
 } catch (err) {

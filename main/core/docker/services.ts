@@ -166,10 +166,18 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       else await this.scaleDown(id, current, n - target, target);
       this.templates.setZero(id, target === 0);
       // Done when the engine shows the count and every new replica past 'created' (ports are known then).
-      await this.waitFor(() => {
+      const shown = await this.waitFor(() => {
         const now = this.containersOf(id);
         return now.length === target && now.every((c) => c.instance.state !== 'created');
       }, 10_000);
+      if (!shown) {
+        const now = this.containersOf(id).length;
+        throw new ApiError(
+          'TIMEOUT',
+          `The engine shows ${now} replicas of ${this.get(id).name} 10 s after scaling to ${target}.`,
+          'Check the engine (docker ps -a, its log); the list shows what it reports.',
+        );
+      }
       return this.get(id);
     } finally {
       this.setOp(id, undefined);
