@@ -26,10 +26,12 @@ test('the sample services appear (started from the empty engine with one click)'
   const button = page.getByRole('button', { name: 'Start sample services' });
   await expect(services().or(button)).toBeVisible({ timeout: 15_000 });
   if (await button.isVisible()) {
+    console.log('[serve.services] the engine was empty: starting the samples with the panel button');
     await button.click();
     await expect(page.getByRole('status').filter({ hasText: /./ }).first()).toBeVisible();
   } else {
-    npm('samples:up'); // other containers run on this engine, so there is no empty state to click
+    console.log('[serve.services] other containers run on this engine (no empty state): starting the samples with npm run samples:up');
+    npm('samples:up');
   }
   await expect(services().getByRole('row', { name: /samples\/user-service/ })).toContainText('3/3', { timeout: 60_000 });
   await expect(services().getByRole('row', { name: /samples\/order-service/ })).toContainText('2/2');
