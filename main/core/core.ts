@@ -6,8 +6,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '../common/api';
 import { ApiError } from '../common/errors';
-import type { AppInfo, Service } from '../common/model';
+import type { AppInfo } from '../common/model';
 import type { ApiImpl } from './api/contract';
+import { createApiImpl } from './api/impl';
 import { ApiSession } from './api/session';
 import { APP_NAME, APP_VERSION } from './app-info';
 import { DockerEnvironment } from './docker/docker-environment';
@@ -20,7 +21,6 @@ import { TemplateStore } from './docker/templates';
 import { Terminals } from './docker/terminal';
 import { Environments } from './environments';
 import { kubeconfigPaths } from './kubernetes/kubeconfig';
-import { startSamplesFromPanel } from './samples/start-from-panel';
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -29,9 +29,6 @@ export interface CoreOptions {
   /** Where Fleetdeck keeps its state (replica templates); default FLEETDECK_STATE_DIR or ~/.config/fleetdeck. */
   stateDir?: string;
 }
-
-/** Service lists are pushed at most this often: a burst of engine events becomes one update. */
-const SERVICES_COALESCE_MS = 40;
 
 export function stateDirOf(env: NodeJS.ProcessEnv): string {
   return env.FLEETDECK_STATE_DIR || join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'fleetdeck');
@@ -64,90 +61,7 @@ export class Core {
         /* a saved engine whose host no longer parses is skipped, not fatal */
       }
     }
-    this.api = {
-      methods: {
-        'app.info': () => this.info(),
-        'environments.list': () => this.environments.list(),
-        'environments.reconnect': ({ id }) => this.environments.reconnect(id),
-        'environments.addDocker': ({ name, host }) => this.addEngine(name, host),
-        'environments.remove': ({ id }) => {
-          this.removeEngine(id);
-          return null;
-        },
-        'services.list': async ({ envId }) => {
-          const d = this.dockerEnv(envId);
-          await d.discovery.whenSynced();
-          return d.services.list();
-        },
-        'services.scale': ({ serviceId, replicas }) => this.servicesFor(serviceId).scale(serviceId, replicas),
-        'services.restart': ({ serviceId }) => this.servicesFor(serviceId).rollingRestart(serviceId),
-        'instances.action': async ({ envId, instance, action }) => {
-          await this.dockerServices(envId).instanceAction(instance, action);
-          return null;
-        },
-        'terminal.input': ({ terminalId, data }) => {
-          this.terminals.input(terminalId, data);
-          return null;
-        },
-        'terminal.resize': async ({ terminalId, cols, rows }) => {
-          await this.terminals.resize(terminalId, cols, rows);
-          return null;
-        },
-      },
-      streams: {
-        'environments.watch': (_p, sink) => {
-          const on = (list: ReturnType<Environments['list']>) => sink.next(list);
-          this.environments.on('change', on);
-          sink.next(this.environments.list());
-          return () => this.environments.off('change', on);
-        },
-        'services.watch': ({ envId }, sink) => {
-          const { services: d, discovery } = this.dockerEnv(envId);
-          let timer: NodeJS.Timeout | undefined;
-          let last: Service[] | undefined;
-          const push = () => {
-            timer = undefined;
-            const list = d.list();
-            if (list !== last) sink.next((last = list));
-          };
-          const on = () => {
-            timer ??= setTimeout(push, SERVICES_COALESCE_MS);
-          };
-          d.on('change', on);
-          if (discovery.isSynced) push();
-          else void discovery.whenSynced().then(push);
-          return () => {
-            clearTimeout(timer);
-            d.off('change', on);
-          };
-        },
-        'samples.start': (_p, sink) => {
-          let open = true;
-          const progress = (message: string) => open && sink.next({ message });
-          startSamplesFromPanel(this.local.engine.api, progress).then(
-            (instances) => {
-              sink.next({ message: `Started ${instances} sample instances.`, done: true, instances });
-              sink.end();
-            },
-            (e: unknown) => sink.end(e instanceof ApiError ? e : new ApiError('INTERNAL', `Could not start the sample services: ${String((e as Error).message ?? e).split('\n')[0]}`)),
-          );
-          return () => {
-            open = false; // the start goes on: closing the window does not undo what the user asked for
-          };
-        },
-        'terminal.open': ({ envId, instance, cols, rows }, sink) => {
-          const d = this.dockerEnv(envId);
-          const { instance: target } = d.services.findInstance(instance);
-          if (target.state !== 'running') {
-            throw new ApiError('CONFLICT', `${target.name} is ${target.state}, so no terminal can be opened in it.`, 'Start it first.');
-          }
-          return this.terminals.open(d.engine, target.id, { cols, rows }, (e) => {
-            sink.next(e);
-            if (e.kind === 'exit') sink.end();
-          });
-        },
-      },
-    };
+    this.api = createApiImpl(this);
   }
 
   /** Shorthands for the local engine. */
@@ -205,7 +119,8 @@ export class Core {
     return new DockerEnvironment(id, e.name, parseDockerHost(e.host), this.templates, this.maxReplicas);
   }
 
-  private servicesFor(serviceId: string): DockerServices {
+  /** The services owning `serviceId` (`<envId>/…`). */
+  servicesFor(serviceId: string): DockerServices {
     const envId = serviceId.split('/')[0] ?? '';
     return this.dockerServices(envId);
   }
