@@ -35,6 +35,7 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
           <tr>
             <th scope="col">Name</th>
             <th scope="col">ID</th>
+            <th scope="col">Image</th>
             <th scope="col">Status</th>
             <th scope="col">Uptime</th>
             <th scope="col">Ports</th>
@@ -55,6 +56,9 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                   {i.name}
                 </th>
                 <td className="mono">{i.shortId}</td>
+                <td className="mono ellipsis narrow" title={i.image}>
+                  {i.image}
+                </td>
                 <td>
                   <Badge tone={st.tone}>{st.word}</Badge>
                 </td>
