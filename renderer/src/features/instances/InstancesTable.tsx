@@ -25,6 +25,8 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
     }
   };
 
+  // The image column earns its width only while instances differ (a rollout, a hand-started one).
+  const mixed = service.instances.some((i) => i.image !== service.image);
   if (service.instances.length === 0) {
     return <p className="muted pad">No instances. Scale up to start one.</p>;
   }
@@ -35,7 +37,7 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
           <tr>
             <th scope="col">Name</th>
             <th scope="col">ID</th>
-            <th scope="col">Image</th>
+            {mixed ? <th scope="col">Image</th> : null}
             <th scope="col">Status</th>
             <th scope="col">Uptime</th>
             <th scope="col">Ports</th>
@@ -56,9 +58,11 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                   {i.name}
                 </th>
                 <td className="mono">{i.shortId}</td>
-                <td className="mono ellipsis narrow" title={i.image}>
-                  {i.image}
-                </td>
+                {mixed ? (
+                  <td className="mono ellipsis narrow" title={i.image}>
+                    {i.image}
+                  </td>
+                ) : null}
                 <td>
                   <Badge tone={st.tone}>{st.word}</Badge>
                 </td>
@@ -79,7 +83,8 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                         })}
                 </td>
                 <td className="mono num">{i.restartCount}</td>
-                <td className="row-actions">
+                <td>
+                  <div className="row-actions">
                   {doing ? (
                     <span role="status" className="progress">
                       <span className="spinner" aria-hidden="true" /> {doing}…
@@ -103,6 +108,7 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                   <button type="button" className="ghost danger-text" disabled={!!doing} onClick={() => setConfirmRemove(i)} aria-label={`Remove ${i.name}`}>
                     Remove
                   </button>
+                  </div>
                 </td>
               </tr>
             );

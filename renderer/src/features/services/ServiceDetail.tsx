@@ -34,8 +34,8 @@ export function ServiceDetail({ service }: { service: Service }) {
           <span className="mono muted ellipsis" title={service.image}>
             {service.image}
           </span>
-          <button type="button" className="ghost close" onClick={() => select(undefined)} aria-label="Close service details">
-            ✕
+          <button type="button" className="ghost close" onClick={() => select(undefined)} aria-label="Close service details" title="Close (Esc)">
+            ✕ Close
           </button>
         </div>
         <div className="detail-actions">
