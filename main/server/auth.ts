@@ -1,8 +1,11 @@
-/** The serve mode's guards: a random token, a same-origin check, and a loopback Host check. */
+/** The serve mode's guards: a random token, and for browsers a same-origin check. */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'fleetdeck_token';
+/** Cookies ignore ports: each serve instance names its cookie by its port so two do not log each other out. */
+export function tokenCookie(port: number): string {
+  return `fleetdeck_token_${port}`;
+}
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -16,13 +19,18 @@ export function tokenMatches(given: string | undefined | null, expected: string)
 }
 
 /** The token from `?token=` or the cookie the first authenticated page load set. */
-export function presentedToken(req: IncomingMessage, url: URL): string | undefined {
+export function presentedToken(req: IncomingMessage, url: URL, cookieName: string): string | undefined {
   const q = url.searchParams.get('token');
   if (q) return q;
   const cookie = req.headers.cookie ?? '';
   for (const part of cookie.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
+    if (k !== cookieName) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return undefined; // a malformed cookie is no token, never a crash
+    }
   }
   return undefined;
 }

@@ -2,13 +2,13 @@
  * `serve` mode: the renderer build and the API over a WebSocket on one port, guarded by
  * a random token (as Headlamp and Jupyter do) and, for browsers, a same-origin check.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../common/protocol';
 import type { Core } from '../core/core';
-import { TOKEN_COOKIE, isLoopback, newToken, originAllowed, presentedToken, tokenMatches } from './auth';
+import { isLoopback, newToken, originAllowed, presentedToken, tokenCookie, tokenMatches } from './auth';
 import { plain, serveStatic } from './static';
 
 export const API_PATH = '/api';
@@ -37,32 +37,45 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const token = o.token ?? newToken();
   const root = resolve(o.staticDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  let cookieName = tokenCookie(o.port ?? 7420); // fixed once the port is known
 
   const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch {
+      if (!res.headersSent) plain(res, 400, 'Bad request.');
+      else res.destroy();
+    }
+  });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = requestUrl(req);
     if (!url) return plain(res, 400, 'Bad request.');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return plain(res, 405, 'Method not allowed.');
     }
-    if (!tokenMatches(presentedToken(req, url), token)) {
+    if (!tokenMatches(presentedToken(req, url, cookieName), token)) {
       return plain(res, 401, 'Fleetdeck: open the URL printed by "fleetdeck serve"; it carries the access token.');
     }
     if (url.searchParams.has('token')) {
       // Trade the URL token for a cookie so assets load and the token leaves the address bar.
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`);
     }
-    void serveStatic(root, url.pathname, res).catch(() => plain(res, 500, 'Could not read the renderer files.'));
-  });
+    void serveStatic(root, url.pathname, res).catch(() => {
+      if (!res.headersSent) plain(res, 500, 'Could not read the renderer files.');
+    });
+  };
 
   server.on('upgrade', (req, socket, head) => {
+    // Node drops its own error listener on upgrade sockets: a client resetting a refused upgrade must not crash us.
+    socket.on('error', () => socket.destroy());
     const url = requestUrl(req);
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!url || url.pathname !== API_PATH) return refuse(404, 'Not Found');
     if (!originAllowed(header(req, 'origin'), req.headers.host)) return refuse(403, 'Forbidden');
-    if (!tokenMatches(presentedToken(req, url), token)) return refuse(401, 'Unauthorized');
+    if (!tokenMatches(presentedToken(req, url, cookieName), token)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.core));
   });
 
@@ -74,6 +87,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  cookieName = tokenCookie(port);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
   return {

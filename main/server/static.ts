@@ -1,6 +1,7 @@
 /** Serves the renderer build: only files under its folder, with types and a strict CSP. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../common/security';
@@ -43,7 +44,8 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': target.endsWith('index.html') ? 'no-store' : 'private, max-age=3600',
   });
-  createReadStream(target).pipe(res);
+  // pipeline, not pipe: a file vanishing mid-read (a rebuild) ends this response, not the process.
+  pipeline(createReadStream(target), res, () => {});
 }
 
 export function plain(res: ServerResponse, status: number, text: string): void {

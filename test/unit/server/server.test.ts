@@ -92,3 +92,27 @@ test('an unreachable engine is reported with what to do', async () => {
     c.close();
   }
 });
+
+test('a malformed cookie is no token, and the server keeps serving', async () => {
+  const r = await fetch(srv.url, { headers: { cookie: `fleetdeck_token_${srv.port}=%` } });
+  assert.equal(r.status, 401);
+  assert.equal((await fetch(srv.openUrl)).status, 200, 'still up');
+});
+
+test('a client resetting a refused upgrade does not take the server down', async () => {
+  const { connect } = await import('node:net');
+  for (let i = 0; i < 5; i++) {
+    const s = connect(srv.port, '127.0.0.1');
+    s.on('error', () => {});
+    await new Promise<void>((ok) => s.once('connect', () => ok()));
+    s.write('GET /api HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    s.resetAndDestroy();
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await fetch(srv.openUrl)).status, 200, 'still up');
+});
+
+test('the cookie is named by the port, so two serve instances do not log each other out', async () => {
+  const r = await fetch(srv.openUrl);
+  assert.match(r.headers.get('set-cookie') ?? '', new RegExp(`^fleetdeck_token_${srv.port}=`));
+});
