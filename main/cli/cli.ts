@@ -58,7 +58,7 @@ async function withDocker(fn: (core: Core) => Promise<number>): Promise<number> 
     const list = await settledEnvironments(core);
     const docker = list.find((e) => e.id === 'docker:local');
     if (docker?.state !== 'connected') return fail(docker?.problem ?? 'the Docker engine is not reachable.', 1);
-    await core.discovery.whenSynced();
+    if (!(await core.discovery.whenSynced(15_000))) return fail('the Docker engine answers but did not list its containers within 15 s.', 1);
     return await fn(core);
   } catch (e) {
     if (e instanceof ApiError) return fail(formatError(e.toBody()), 1);

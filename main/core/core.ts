@@ -12,7 +12,7 @@ import { createApiImpl } from './api/impl';
 import { ApiSession } from './api/session';
 import { APP_NAME, APP_VERSION } from './app-info';
 import { DockerEnvironment } from './docker/docker-environment';
-import { parseDockerHost, resolveDockerEndpoint, type DockerEndpoint } from './docker/endpoint';
+import { localDockerEndpoint, parseDockerHost, type DockerEndpoint } from './docker/endpoint';
 import type { DockerDiscovery } from './docker/discovery';
 import type { DockerEngine } from './docker/engine';
 import { loadEngines, saveEngines, type SavedEngine } from './docker/engines-store';
@@ -52,7 +52,7 @@ export class Core {
     this.maxReplicas = Number(env.FLEETDECK_MAX_REPLICAS) > 0 ? Math.floor(Number(env.FLEETDECK_MAX_REPLICAS)) : 50;
     this.templates = new TemplateStore(join(stateDir, 'docker-templates.json'));
     this.enginesFile = join(stateDir, 'docker-engines.json');
-    this.local = new DockerEnvironment('docker:local', 'Docker (local)', options.docker ?? resolveDockerEndpoint(env), this.templates, this.maxReplicas);
+    this.local = new DockerEnvironment('docker:local', 'Docker (local)', options.docker ?? localDockerEndpoint(env), this.templates, this.maxReplicas);
     this.environments = new Environments(this.local, env);
     for (const e of loadEngines(this.enginesFile)) {
       try {

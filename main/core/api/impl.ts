@@ -24,7 +24,9 @@ export function createApiImpl(core: Core): ApiImpl {
       },
       'services.list': async ({ envId }) => {
         const d = core.dockerEnv(envId);
-        await d.discovery.whenSynced();
+        if (!(await d.discovery.whenSynced(15_000))) {
+          throw new ApiError('UNREACHABLE', `${d.name} has not listed its containers yet.`, 'Check that the engine is running; try again.');
+        }
         return d.services.list();
       },
       'services.scale': ({ serviceId, replicas }) => core.servicesFor(serviceId).scale(serviceId, replicas),
@@ -62,10 +64,10 @@ export function createApiImpl(core: Core): ApiImpl {
           timer ??= setTimeout(push, SERVICES_COALESCE_MS);
         };
         d.on('change', on);
-        if (discovery.isSynced) push();
-        else void discovery.whenSynced().then(push);
+        const stopWaiting = discovery.onceSynced(push);
         return () => {
           clearTimeout(timer);
+          stopWaiting();
           d.off('change', on);
         };
       },

@@ -32,11 +32,18 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
   private flushing = false;
   private generation = 0;
   private synced = false;
+  /** Containers that changed while a resync's list was in flight: re-inspected after it lands. */
+  private changedDuringResync: Set<string> | undefined;
+  private resyncRetry: NodeJS.Timeout | undefined;
+  private resyncAttempt = 0;
 
   constructor(engine: DockerEngine) {
     super();
     this.engine = engine;
     engine.on('connected', () => void this.resync());
+    engine.on('status', (st) => {
+      if (st.state !== 'connected') clearTimeout(this.resyncRetry);
+    });
     engine.on('event', (e) => this.onEvent(e));
     if (engine.status.state === 'connected') void this.resync();
   }
@@ -45,14 +52,37 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
     return this.synced;
   }
 
-  /** Resolves once the first full list is in (or immediately if it already is). */
-  whenSynced(): Promise<void> {
-    return this.synced ? Promise.resolve() : new Promise((r) => this.once('synced', () => r()));
+  /** Resolves true once the first full list is in (at once if it is), false after `timeoutMs`. */
+  whenSynced(timeoutMs = 30_000): Promise<boolean> {
+    if (this.synced) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      const t = setTimeout(() => {
+        this.off('synced', done);
+        resolve(false);
+      }, timeoutMs);
+      t.unref?.();
+      this.once('synced', done);
+    });
+  }
+
+  /** Calls `fn` once synced; returns how to stop waiting (for streams that may end first). */
+  onceSynced(fn: () => void): () => void {
+    if (this.synced) {
+      fn();
+      return () => {};
+    }
+    this.once('synced', fn);
+    return () => this.off('synced', fn);
   }
 
   private onEvent(e: DockerEngineEvent): void {
     if (e.Type !== 'container') return;
     const action = e.Action.split(':')[0] ?? '';
+    this.changedDuringResync?.add(e.Actor.ID);
     if (action === 'destroy') {
       this.dirty.delete(e.Actor.ID);
       this.destroyed.add(e.Actor.ID);
@@ -96,17 +126,30 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
 
   private async resync(): Promise<void> {
     const gen = ++this.generation;
+    clearTimeout(this.resyncRetry);
+    const changed = new Set<string>();
+    this.changedDuringResync = changed;
     try {
       const list = await this.engine.api.listContainers({ all: true });
       const results = await mapLimit(list.map((c) => c.Id), INSPECT_CONCURRENCY, (id) => this.inspect(id));
       if (gen !== this.generation) return;
       this.containers.clear();
       for (const r of results) if (r && !this.destroyed.has(r.instance.id)) this.containers.set(r.instance.id, r);
+      this.resyncAttempt = 0;
       this.synced = true;
       this.emit('change');
       this.emit('synced');
+      // The snapshot may be older than events that arrived meanwhile: look at those containers again.
+      for (const id of changed) if (!this.destroyed.has(id)) this.dirty.add(id);
+      if (this.dirty.size) void this.flush();
     } catch {
-      // The engine went away mid-list; the next 'connected' resyncs.
+      if (gen !== this.generation || this.engine.status.state !== 'connected') return; // the next 'connected' resyncs
+      // The engine is up but the list failed: try again, backing off, rather than stay empty.
+      const delay = Math.min(500 * 2 ** this.resyncAttempt++, 10_000);
+      this.resyncRetry = setTimeout(() => void this.resync(), delay);
+      this.resyncRetry.unref?.();
+    } finally {
+      if (this.changedDuringResync === changed) this.changedDuringResync = undefined;
     }
   }
 

@@ -8,6 +8,21 @@ export interface DockerEndpoint {
   /** What the user sees: `unix:///var/run/docker.sock`, `tcp://127.0.0.1:2375`. */
   display: string;
   options: DockerOptions;
+  /** Set when the address itself is wrong: the engine is shown unreachable with this, and not retried. */
+  problem?: string;
+}
+
+/** The local endpoint, or — for a DOCKER_HOST that does not parse — one that says what is wrong with it. */
+export function localDockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndpoint {
+  try {
+    return resolveDockerEndpoint(env);
+  } catch (e) {
+    return {
+      display: env.DOCKER_HOST ?? '',
+      options: { socketPath: '/nonexistent/invalid-DOCKER_HOST' },
+      problem: `${(e as Error).message} Fix DOCKER_HOST and restart Fleetdeck.`,
+    };
+  }
 }
 
 export function resolveDockerEndpoint(env: NodeJS.ProcessEnv = process.env, exists = existsSync): DockerEndpoint {

@@ -45,6 +45,8 @@ export class DockerEngine extends EventEmitter<Events> {
   private attempt = 0;
   private lastEventNano = 0;
   private stopped = true;
+  /** One connect at a time: a "Retry now" during a pending retry must not open a second events stream. */
+  private connecting = false;
 
   constructor(endpoint: DockerEndpoint) {
     super();
@@ -79,7 +81,12 @@ export class DockerEngine extends EventEmitter<Events> {
   }
 
   private async connect(): Promise<void> {
-    if (this.current.state !== 'connecting' && this.current.state !== 'unreachable') return;
+    if (this.connecting || (this.current.state !== 'connecting' && this.current.state !== 'unreachable')) return;
+    if (this.endpoint.problem) {
+      this.setStatus({ state: 'unreachable', problem: this.endpoint.problem });
+      return; // a bad address does not get better by retrying
+    }
+    this.connecting = true;
     if (this.current.state === 'unreachable' && this.attempt === 0) this.setStatus({ state: 'connecting' });
     try {
       await withTimeout(this.api.ping(), PING_TIMEOUT_MS, 'ping timed out');
@@ -94,6 +101,8 @@ export class DockerEngine extends EventEmitter<Events> {
       this.emit('connected');
     } catch (e) {
       this.fail(e);
+    } finally {
+      this.connecting = false;
     }
   }
 

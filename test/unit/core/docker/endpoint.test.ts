@@ -26,3 +26,19 @@ test('without DOCKER_HOST, the user socket wins over the system socket', () => {
   assert.match(home.display, /\.docker\/run\/docker\.sock$/);
   assert.equal(resolveDockerEndpoint({}, () => false).display, 'unix:///var/run/docker.sock');
 });
+
+test('a DOCKER_HOST that does not parse becomes an endpoint that says what is wrong, not a crash', async () => {
+  const { localDockerEndpoint } = await import('../../../../main/core/docker/endpoint');
+  const e = localDockerEndpoint({ DOCKER_HOST: 'localhost:2375' });
+  assert.equal(e.display, 'localhost:2375');
+  assert.match(e.problem ?? '', /not supported|not a URL/);
+  assert.match(e.problem ?? '', /Fix DOCKER_HOST/);
+  const { DockerEngine } = await import('../../../../main/core/docker/engine');
+  const engine = new DockerEngine(e);
+  const status = new Promise<{ state: string; problem?: string }>((r) => engine.once('status', r));
+  engine.start();
+  const s = await status;
+  engine.stop();
+  assert.equal(s.state, 'unreachable');
+  assert.match(s.problem ?? '', /Fix DOCKER_HOST/);
+});
