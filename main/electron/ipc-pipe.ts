@@ -25,16 +25,15 @@ export function attachIpcPipe(core: Pick<Core, 'session'>, isAppUrl: (url: strin
       s = core.session((out) => {
         if (!wc.isDestroyed()) wc.send(PIPE_CHANNEL, out);
       });
-      // A reload starts a new page: its predecessor's streams must not outlive it.
-      const onNavigate = (e?: { isSameDocument?: boolean; isMainFrame?: boolean }) => {
-        if (!e?.isSameDocument && e?.isMainFrame !== false) end(wc);
-      };
+      // A new page (reload) must not inherit its predecessor's streams. End them when the new page
+      // commits: a navigation that is started and then blocked (will-navigate) leaves this page in place.
+      const onNavigate = () => end(wc);
       const onGone = () => end(wc);
-      wc.on('did-start-navigation', onNavigate as never);
+      wc.on('did-navigate', onNavigate);
       wc.on('render-process-gone', onGone);
       wc.on('destroyed', onGone);
       const unhook = () => {
-        wc.off('did-start-navigation', onNavigate as never);
+        wc.off('did-navigate', onNavigate);
         wc.off('render-process-gone', onGone);
         wc.off('destroyed', onGone);
       };

@@ -14,6 +14,8 @@ interface Pending {
 interface Sub {
   stream: StreamName;
   params: unknown;
+  /** Not reopened after a reconnect (it starts an action): it ends with UNREACHABLE instead. */
+  once?: boolean;
   onEvent(data: unknown): void;
   onEnd?(error?: ApiErrorBody): void;
 }
@@ -25,6 +27,7 @@ export class ApiClient {
   private state: PipeState = 'connecting';
   private readonly stateCbs = new Set<(s: PipeState) => void>();
   private readonly pipe: Pipe;
+  private greeted = false;
 
   constructor(pipe: Pipe) {
     this.pipe = pipe;
@@ -57,9 +60,10 @@ export class ApiClient {
     params: StreamParams<S>,
     onEvent: (data: StreamEvents[S]) => void,
     onEnd?: (error?: ApiErrorBody) => void,
+    options: { once?: boolean } = {},
   ): () => void {
     const id = this.nextId++;
-    this.subs.set(id, { stream, params, onEvent: onEvent as (d: unknown) => void, ...(onEnd ? { onEnd } : {}) });
+    this.subs.set(id, { stream, params, onEvent: onEvent as (d: unknown) => void, ...(onEnd ? { onEnd } : {}), ...(options.once ? { once: true } : {}) });
     if (this.state === 'open') this.pipe.send(JSON.stringify({ type: 'subscribe', id, stream, params }));
     return () => {
       if (this.subs.delete(id) && this.state === 'open') this.pipe.send(JSON.stringify({ type: 'unsubscribe', id }));
@@ -73,10 +77,21 @@ export class ApiClient {
       for (const p of this.pending.values()) p.reject(lost);
       this.pending.clear();
     }
-    if (s === 'open') {
-      for (const [id, sub] of this.subs) this.pipe.send(JSON.stringify({ type: 'subscribe', id, stream: sub.stream, params: sub.params }));
-    }
+    if (s === 'closed') this.greeted = false;
+    if (s === 'open') this.resubscribe();
     this.stateCbs.forEach((cb) => cb(s));
+  }
+
+  private resubscribe(): void {
+    for (const [id, sub] of this.subs) {
+      if (sub.once) {
+        // A one-shot stream (an action with progress) is not restarted: it may have done its work.
+        this.subs.delete(id);
+        sub.onEnd?.({ code: 'UNREACHABLE', message: 'The connection to the engine dropped while this was running.', hint: 'Check the result, then try again if needed.' });
+        continue;
+      }
+      this.pipe.send(JSON.stringify({ type: 'subscribe', id, stream: sub.stream, params: sub.params }));
+    }
   }
 
   private receive(text: string): void {
@@ -105,6 +120,10 @@ export class ApiClient {
         return;
       }
       case 'hello':
+        // A second hello on an open pipe means the engine started a new session for us (the
+        // desktop pipe after a blocked navigation): our streams there are gone, so reopen them.
+        if (this.greeted) this.resubscribe();
+        this.greeted = true;
         return;
     }
   }

@@ -61,20 +61,20 @@ test('messages from other pages, subframes, or that are not text are ignored', a
   assert.deepEqual(wc.sent, []);
 });
 
-test('a reload or a closed window ends the page’s streams', () => {
+test('a committed reload or a closed window ends the page’s streams', () => {
   const { send, streams } = setup();
   const wc = new FakeContents();
   send(wc, JSON.stringify({ type: 'subscribe', id: 1, stream: 'environments.watch' }));
   assert.equal(streams(), 1);
-  wc.emit('did-start-navigation', { isSameDocument: true, isMainFrame: true });
-  assert.equal(streams(), 1, 'an in-page navigation is not a reload');
   wc.emit('did-start-navigation', { isSameDocument: false, isMainFrame: true });
-  assert.equal(streams(), 0);
+  assert.equal(streams(), 1, 'a navigation that has only started (and may be blocked) keeps the page');
+  wc.emit('did-navigate');
+  assert.equal(streams(), 0, 'the committed navigation ends the old page');
   send(wc, JSON.stringify({ type: 'subscribe', id: 1, stream: 'environments.watch' }));
   assert.equal(streams(), 1, 'the reloaded page gets a fresh session');
   wc.emit('destroyed');
   assert.equal(streams(), 0);
-  assert.equal(wc.listenerCount('did-start-navigation') + wc.listenerCount('destroyed'), 0, 'no listeners pile up across reloads');
+  assert.equal(wc.listenerCount('did-navigate') + wc.listenerCount('destroyed'), 0, 'no listeners pile up across reloads');
 });
 
 test('detaching stops listening and ends every session', () => {

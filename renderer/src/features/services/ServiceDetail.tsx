@@ -24,7 +24,8 @@ export function ServiceDetail({ service }: { service: Service }) {
     setTerminalFor(i.id);
     setTab('terminal');
   };
-  const busy = Boolean(service.operation || useServices.getState().pending[service.id]);
+  const pending = useServices((s) => s.pending[service.id]);
+  const busy = Boolean(service.operation || pending);
 
   return (
     <section className="detail" aria-label={`Service ${serviceLabel(service)}`}>

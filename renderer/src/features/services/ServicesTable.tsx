@@ -12,6 +12,7 @@ export function ServicesTable() {
   const selectedId = useServices((s) => s.selectedId);
   const select = useServices((s) => s.select);
   const setFilter = useServices((s) => s.setFilter);
+  const pending = useServices((s) => s.pending);
   const body = useRef<HTMLDivElement>(null);
 
   const visible = useMemo(() => services.filter((s) => matchesFilter(s, filter)), [services, filter]);
@@ -42,7 +43,7 @@ export function ServicesTable() {
       >
         <th scope="row" className="svc-name">
           {serviceLabel(s)}
-          {s.operation || useServices.getState().pending[s.id] ? <span className="spinner inline" aria-hidden="true" /> : null}
+          {s.operation || pending[s.id] ? <span className="spinner inline" aria-hidden="true" /> : null}
         </th>
         <td className="muted">{s.group === 'standalone' ? 'container' : s.group}</td>
         <td className="mono num" aria-label={`${s.running} running of ${s.desired} desired`}>
