@@ -13,7 +13,7 @@ const environmentId = z
   .string()
   .min(1)
   .max(300)
-  .regex(/^(docker|kube):[^\s]+$/, 'an environment id looks like "docker:local" or "kube:<context>"');
+  .regex(/^(docker|kube):\S.*$/, 'an environment id looks like "docker:local" or "kube:<context>"');
 
 const serviceId = z.string().min(1).max(600);
 const instanceRef = z.string().min(1).max(300);

@@ -99,8 +99,12 @@ export class Core {
     } catch (e) {
       throw new ApiError('INVALID_PARAMS', (e as Error).message.replace('DOCKER_HOST', 'The address'));
     }
+    try {
+      saveEngines(this.enginesFile, [...loadEngines(this.enginesFile), saved]);
+    } catch (e) {
+      throw new ApiError('INTERNAL', `Could not remember the engine: ${(e as Error).message}.`, 'Check that the Fleetdeck state folder is writable.');
+    }
     this.environments.addDocker(d);
-    saveEngines(this.enginesFile, [...loadEngines(this.enginesFile), saved]);
     return this.environments.get(d.id);
   }
 

@@ -49,7 +49,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
     if (i <= 0) return; // the local engine stays
     const [d] = this.docker.splice(i, 1);
     d!.engine.removeAllListeners('status');
-    d!.engine.stop();
+    d!.remove();
     this.changed();
   }
 

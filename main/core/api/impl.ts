@@ -52,7 +52,8 @@ export function createApiImpl(core: Core): ApiImpl {
         return () => core.environments.off('change', on);
       },
       'services.watch': ({ envId }, sink) => {
-        const { services: d, discovery } = core.dockerEnv(envId);
+        const env = core.dockerEnv(envId);
+        const { services: d, discovery } = env;
         let timer: NodeJS.Timeout | undefined;
         let last: Service[] | undefined;
         const push = () => {
@@ -65,11 +66,17 @@ export function createApiImpl(core: Core): ApiImpl {
         };
         d.on('change', on);
         const stopWaiting = discovery.onceSynced(push);
-        return () => {
+        const stop = () => {
           clearTimeout(timer);
           stopWaiting();
+          stopRemoved();
           d.off('change', on);
         };
+        const stopRemoved = env.onRemoved(() => {
+          stop();
+          sink.end(new ApiError('NOT_FOUND', `${env.name} was removed from Fleetdeck.`, 'Pick another environment.'));
+        });
+        return stop;
       },
       'samples.start': (_p, sink) => {
         let open = true;
@@ -91,10 +98,19 @@ export function createApiImpl(core: Core): ApiImpl {
         if (target.state !== 'running') {
           throw new ApiError('CONFLICT', `${target.name} is ${target.state}, so no terminal can be opened in it.`, 'Start it first.');
         }
-        return core.terminals.open(d.engine, target.id, { cols, rows }, (e) => {
+        const close = core.terminals.open(d.engine, target.id, { cols, rows }, (e) => {
           sink.next(e);
           if (e.kind === 'exit') sink.end();
         });
+        const stopRemoved = d.onRemoved(() => {
+          close();
+          sink.next({ kind: 'exit', code: null, message: `${d.name} was removed from Fleetdeck.` });
+          sink.end();
+        });
+        return () => {
+          stopRemoved();
+          close();
+        };
       },
     },
   };

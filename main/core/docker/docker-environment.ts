@@ -1,11 +1,12 @@
 /** One Docker engine as an environment: its connection, live discovery and services, together. */
+import { EventEmitter } from 'node:events';
 import type { DockerEndpoint } from './endpoint';
 import { DockerDiscovery } from './discovery';
 import { DockerEngine } from './engine';
 import { DockerServices } from './services';
 import type { TemplateStore } from './templates';
 
-export class DockerEnvironment {
+export class DockerEnvironment extends EventEmitter<{ removed: [] }> {
   readonly engine: DockerEngine;
   readonly discovery: DockerDiscovery;
   readonly services: DockerServices;
@@ -17,8 +18,21 @@ export class DockerEnvironment {
     templates: TemplateStore,
     maxReplicas: number,
   ) {
+    super();
     this.engine = new DockerEngine(endpoint);
     this.discovery = new DockerDiscovery(this.engine);
     this.services = new DockerServices(id, this.engine, this.discovery, templates, { maxReplicas });
+  }
+
+  /** The user removed this engine from Fleetdeck: stop, and tell whoever streams from it. */
+  remove(): void {
+    this.engine.stop();
+    this.emit('removed');
+  }
+
+  /** Calls `fn` if the engine is removed; returns how to stop listening. */
+  onRemoved(fn: () => void): () => void {
+    this.once('removed', fn);
+    return () => this.off('removed', fn);
   }
 }

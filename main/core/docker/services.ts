@@ -257,8 +257,13 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       const finalName = attempt === 0 ? name : `${name}-${attempt}`;
       try {
         const c = await api.createContainer(replicaSpec(t, finalName, n));
-        for (const net of t.extraNetworks) {
-          await api.getNetwork(net.name).connect({ Container: c.id, EndpointConfig: { Aliases: net.aliases } });
+        try {
+          for (const net of t.extraNetworks) {
+            await api.getNetwork(net.name).connect({ Container: c.id, EndpointConfig: { Aliases: net.aliases } });
+          }
+        } catch (e) {
+          await c.remove({ force: true }).catch(() => {}); // never leave a half-made replica behind
+          throw e;
         }
         return c;
       } catch (e) {

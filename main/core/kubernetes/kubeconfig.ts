@@ -33,9 +33,16 @@ export async function loadKubeConfig(env: NodeJS.ProcessEnv = process.env) {
   for (const [i, p] of paths.entries()) {
     const one = new k8s.KubeConfig();
     one.loadFromFile(p, { onInvalidEntry: 'filter' });
-    // As kubectl merges KUBECONFIG: the first file's current-context wins.
-    if (i === 0) kc.loadFromString(one.exportConfig());
-    else kc.mergeConfig(one, true);
+    if (i === 0) {
+      kc.loadFromString(one.exportConfig());
+      continue;
+    }
+    // As kubectl merges KUBECONFIG: the first file to name a cluster, user or context wins
+    // (client-node's mergeConfig throws on a repeated name instead).
+    for (const c of one.getClusters()) if (!kc.getCluster(c.name)) kc.addCluster(c);
+    for (const u of one.getUsers()) if (!kc.getUser(u.name)) kc.addUser(u);
+    for (const c of one.getContexts()) if (!kc.getContextObject(c.name)) kc.addContext(c);
+    if (!kc.getCurrentContext() && one.getCurrentContext()) kc.setCurrentContext(one.getCurrentContext());
   }
   return kc;
 }

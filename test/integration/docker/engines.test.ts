@@ -54,8 +54,13 @@ test('another Docker engine can be added, is remembered across restarts, and rem
   core = await testCore({}, state);
   await until(core, (l) => l.find((e) => e.id === 'docker:build-box')?.state === 'connected');
 
+  // A panel streaming that engine's services is told when it goes.
+  let ended: { code: string; message: string } | undefined;
+  core.api.streams['services.watch']({ envId: 'docker:build-box' }, { next: () => {}, end: (e) => (ended = e) });
   core.removeEngine('docker:build-box');
   assert.deepEqual(core.environments.list().map((e) => e.id), ['docker:local']);
+  assert.equal(ended?.code, 'NOT_FOUND');
+  assert.match(ended?.message ?? '', /Build box was removed/);
   core.stop();
   core = await testCore({}, state);
   assert.deepEqual(core.environments.list().map((e) => e.id), ['docker:local'], 'the removal is remembered');

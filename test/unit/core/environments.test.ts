@@ -89,3 +89,30 @@ test('no kubeconfig file means no Kubernetes environments, and no error', async 
   assert.deepEqual(envs.list().map((e) => e.id), ['docker:local']);
   assert.equal(envs.kubeconfigProblem, undefined);
 });
+
+test('KUBECONFIG files that repeat a user or cluster name merge as kubectl does: the first wins', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-kube-merge-'));
+  const file = (name: string, ctx: string, server: string) => {
+    const p = join(dir, name);
+    writeFileSync(
+      p,
+      `apiVersion: v1
+kind: Config
+current-context: ${ctx}
+clusters: [{ name: shared, cluster: { server: "${server}" } }]
+users: [{ name: admin, user: { token: "t-${name}" } }]
+contexts: [{ name: ${ctx}, context: { cluster: shared, user: admin } }]
+`,
+    );
+    return p;
+  };
+  const a = file('a.yaml', 'first', 'https://127.0.0.1:1');
+  const b = file('b.yaml', 'second', 'https://127.0.0.1:2');
+  const { loadKubeConfig, listContexts } = await import('../../../main/core/kubernetes/kubeconfig');
+  const kc = (await loadKubeConfig({ KUBECONFIG: `${a}:${b}` }))!;
+  assert.deepEqual(listContexts(kc).map((c) => [c.name, c.server]), [
+    ['first', 'https://127.0.0.1:1'],
+    ['second', 'https://127.0.0.1:1'],
+  ]);
+  assert.equal(kc.getCurrentContext(), 'first');
+});
