@@ -50,6 +50,8 @@ export const methods = {
     .strict(),
   'terminal.input': z.object({ terminalId, data: z.string().max(64 * 1024) }).strict(),
   'terminal.resize': z.object({ terminalId, ...terminalSize }).strict(),
+  /** The viewer is behind (paused) or caught up: the shell's output waits meanwhile. */
+  'terminal.flow': z.object({ terminalId, paused: z.boolean() }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface MethodResults {
@@ -64,6 +66,7 @@ export interface MethodResults {
   'instances.action': null;
   'terminal.input': null;
   'terminal.resize': null;
+  'terminal.flow': null;
 }
 
 export type TerminalEvent =

@@ -139,8 +139,8 @@ export class Core {
   }
 
   /** A session for one client of either pipe. */
-  session(transmit: (text: string) => void): ApiSession {
-    return new ApiSession(this.api, transmit, { name: APP_NAME, version: APP_VERSION });
+  session(transmit: (text: string) => void, backlog?: () => number): ApiSession {
+    return new ApiSession(this.api, transmit, { name: APP_NAME, version: APP_VERSION }, backlog);
   }
 
   info(): AppInfo {

@@ -108,7 +108,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 }
 
 function attach(ws: WebSocket, core: Core): void {
-  const session = core.session((text) => ws.send(text));
+  const session = core.session(
+    (text) => ws.send(text),
+    () => ws.bufferedAmount,
+  );
   ws.on('message', (data, isBinary) => {
     if (isBinary) return;
     session.receive(data.toString());

@@ -11,6 +11,8 @@ export interface StreamSink<T> {
   next(data: T): void;
   /** The stream is over (the engine went away, the object was deleted…); with the reason on failure. */
   end(error?: ApiError): void;
+  /** Bytes queued in the pipe for this client: fast producers pause while it is high. */
+  backlog?(): number;
 }
 
 /** Starts a stream; returns how to stop it. */

@@ -39,6 +39,10 @@ export function createApiImpl(core: Core): ApiImpl {
         core.terminals.input(terminalId, data);
         return null;
       },
+      'terminal.flow': ({ terminalId, paused }) => {
+        core.terminals.flow(terminalId, paused);
+        return null;
+      },
       'terminal.resize': async ({ terminalId, cols, rows }) => {
         await core.terminals.resize(terminalId, cols, rows);
         return null;
@@ -98,10 +102,16 @@ export function createApiImpl(core: Core): ApiImpl {
         if (target.state !== 'running') {
           throw new ApiError('CONFLICT', `${target.name} is ${target.state}, so no terminal can be opened in it.`, 'Start it first.');
         }
-        const close = core.terminals.open(d.engine, target.id, { cols, rows }, (e) => {
-          sink.next(e);
-          if (e.kind === 'exit') sink.end();
-        });
+        const close = core.terminals.open(
+          d.engine,
+          target.id,
+          { cols, rows },
+          (e) => {
+            sink.next(e);
+            if (e.kind === 'exit') sink.end();
+          },
+          () => sink.backlog?.() ?? 0,
+        );
         const stopRemoved = d.onRemoved(() => {
           close();
           sink.next({ kind: 'exit', code: null, message: `${d.name} was removed from Fleetdeck.` });

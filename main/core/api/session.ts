@@ -15,6 +15,8 @@ export class ApiSession {
     private readonly impl: ApiImpl,
     private readonly transmit: (text: string) => void,
     app: { name: string; version: string },
+    /** Bytes the pipe holds for this client and has not sent yet (a WebSocket's bufferedAmount). */
+    private readonly backlog: () => number = () => 0,
   ) {
     this.send({ type: 'hello', protocol: PROTOCOL_VERSION, app: app.name, version: app.version });
   }
@@ -71,6 +73,7 @@ export class ApiSession {
       next: (data: unknown) => {
         if (!ended) this.send({ type: 'event', id, data });
       },
+      backlog: () => this.backlog(),
       end: (error?: ApiError) => {
         if (ended) return;
         ended = true;

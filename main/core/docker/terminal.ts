@@ -16,13 +16,27 @@ const SHELL = ['/bin/sh', '-c', 'if command -v bash >/dev/null 2>&1; then exec b
 interface Live {
   socket: Duplex;
   exec: { resize(o: { h: number; w: number }): Promise<unknown> };
+  /** The renderer asked to pause (xterm is behind on parsing). */
+  heldByViewer: boolean;
+  /** The pipe to the viewer is backed up. */
+  heldByPipe: boolean;
 }
+
+/** Above this many bytes queued in the pipe, the shell's output waits; it resumes below the low mark. */
+const PIPE_HIGH = 1 << 20;
+const PIPE_LOW = 256 << 10;
 
 export class Terminals {
   private readonly live = new Map<string, Live>();
 
   /** Opens a shell; events go to `emit` until the shell exits or `stop` is called. */
-  open(engine: DockerEngine, containerId: string, size: { cols: number; rows: number }, emit: (e: TerminalEvent) => void): () => void {
+  open(
+    engine: DockerEngine,
+    containerId: string,
+    size: { cols: number; rows: number },
+    emit: (e: TerminalEvent) => void,
+    backlog: () => number = () => 0,
+  ): () => void {
     const terminalId = randomUUID();
     let stopped = false;
     let socket: Duplex | undefined;
@@ -46,7 +60,8 @@ export class Terminals {
         return;
       }
       if (stopped) return void socket.destroy();
-      this.live.set(terminalId, { socket, exec });
+      const live: Live = { socket, exec, heldByViewer: false, heldByPipe: false };
+      this.live.set(terminalId, live);
       emit({ kind: 'ready', terminalId, shell: 'sh' });
       void exec.resize({ h: size.rows, w: size.cols }).catch(() => {});
       const decoder = new StringDecoder('utf8');
@@ -55,6 +70,18 @@ export class Terminals {
         const text = decoder.write(b);
         if (first.length < 400) first += text;
         if (text) emit({ kind: 'data', data: text });
+        // Memory stays bounded however fast the shell writes (`yes`, a big `cat`): wait for the pipe.
+        if (!live.heldByPipe && backlog() > PIPE_HIGH) {
+          live.heldByPipe = true;
+          this.apply(live);
+          const poll = setInterval(() => {
+            if (stopped || backlog() < PIPE_LOW) {
+              clearInterval(poll);
+              live.heldByPipe = false;
+              this.apply(live);
+            }
+          }, 50);
+        }
       });
       socket.on('error', () => {});
       socket.on('close', () => {
@@ -79,6 +106,18 @@ export class Terminals {
 
   input(terminalId: string, data: string): void {
     this.get(terminalId).socket.write(data);
+  }
+
+  /** The viewer's own flow control (xterm's write watermark): pause while it catches up. */
+  flow(terminalId: string, paused: boolean): void {
+    const t = this.get(terminalId);
+    t.heldByViewer = paused;
+    this.apply(t);
+  }
+
+  private apply(t: Live): void {
+    if (t.heldByViewer || t.heldByPipe) t.socket.pause();
+    else t.socket.resume();
   }
 
   async resize(terminalId: string, cols: number, rows: number): Promise<void> {

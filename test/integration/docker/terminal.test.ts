@@ -59,3 +59,61 @@ test('a container without a shell gets a clear message', { skip }, async (t) => 
   assert.ok(exit.kind === 'exit');
   assert.match(exit.message ?? '', /no shell/);
 });
+
+test('a shell writing as fast as it can is held while the viewer or the pipe is behind', { skip }, async (t) => {
+  const image = docker('images', 'fleetdeck/node-base', '--format', '{{.Repository}}:{{.Tag}}').split('\n')[0];
+  if (!image) return t.skip('no base image');
+  const flood = `${name}-flood`;
+  docker('run', '-d', '--name', flood, image, 'node', '-e', 'setInterval(() => {}, 1e9)');
+  const core = await testCore();
+  let received = 0;
+  let backlog = 0;
+  let terminalId = '';
+  const stop = await new Promise<() => void>((resolve) => {
+    void untilServices(core, (l) => l.some((s) => s.name === flood && s.running === 1)).then(() => {
+      const s = core.terminals.open(
+        core.docker,
+        core.services.findInstance(flood).instance.id,
+        { cols: 80, rows: 24 },
+        (e) => {
+          if (e.kind === 'ready') {
+            terminalId = e.terminalId;
+            resolve(s);
+          }
+          if (e.kind === 'data') received += e.data.length;
+        },
+        () => backlog,
+      );
+    });
+  });
+  t.after(() => {
+    stop();
+    core.stop();
+    docker('rm', '-f', flood);
+  });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // No `yes` in this image: a shell loop is a fast enough writer. Bounded: it stops with the container.
+  core.terminals.input(terminalId, 'while :; do echo 0123456789012345678901234567890123456789012345678901234567890123456789; done\n');
+  await sleep(500);
+  assert.ok(received > 10_000, `the shell writes (${received} bytes)`);
+  // Unheld, this loop writes megabytes in the 600 ms windows below (8 MB per 500 ms measured here).
+
+  core.terminals.flow(terminalId, true);
+  await sleep(400); // what was already in flight arrives
+  const heldAt = received;
+  await sleep(600);
+  assert.ok(received - heldAt < 256 * 1024, `paused by the viewer: ${received - heldAt} more bytes`);
+  core.terminals.flow(terminalId, false);
+  await sleep(400);
+  assert.ok(received - heldAt > 10_000, 'resumed');
+
+  backlog = 4 << 20; // the pipe says it is backed up
+  await sleep(400);
+  const pipeHeld = received;
+  await sleep(600);
+  assert.ok(received - pipeHeld < 256 * 1024, `paused by the pipe: ${received - pipeHeld} more bytes`);
+  backlog = 0;
+  await sleep(400);
+  assert.ok(received - pipeHeld > 10_000, 'resumed when the pipe drained');
+  core.terminals.input(terminalId, '\x03');
+});

@@ -33,6 +33,15 @@ export function TerminalPanel({ envId, instance }: { envId: string; instance: In
       /* not laid out yet: the observer fits it */
     }
     let terminalId: string | undefined;
+    // xterm's flow-control pattern: pause the shell while xterm has too much unparsed output.
+    const HIGH = 256 * 1024;
+    const LOW = 32 * 1024;
+    let pending = 0;
+    let paused = false;
+    const flow = (p: boolean) => {
+      paused = p;
+      if (terminalId) void api.call('terminal.flow', { terminalId, paused: p }).catch(() => {});
+    };
     const unsubscribe = api.subscribe(
       'terminal.open',
       { envId, instance: instance.id, cols: term.cols, rows: term.rows },
@@ -40,9 +49,16 @@ export function TerminalPanel({ envId, instance }: { envId: string; instance: In
         if (e.kind === 'ready') {
           terminalId = e.terminalId;
           setPhase({ kind: 'open' });
+          // The panel may have been resized while the shell was starting.
+          void api.call('terminal.resize', { terminalId, cols: term.cols, rows: term.rows }).catch(() => {});
           term.focus();
         } else if (e.kind === 'data') {
-          term.write(e.data);
+          pending += e.data.length;
+          term.write(e.data, () => {
+            pending -= e.data.length;
+            if (paused && pending < LOW) flow(false);
+          });
+          if (!paused && pending > HIGH) flow(true);
         } else {
           setPhase({ kind: 'closed', message: e.message ?? `The shell exited${e.code === null ? '' : ` with code ${e.code}`}.` });
         }
