@@ -2,11 +2,11 @@
 import Docker from 'dockerode';
 import { formatError, type ApiError } from '../main/common/errors';
 import { resolveDockerEndpoint } from '../main/core/docker/endpoint';
-import { stopSamples } from '../main/core/samples';
+import { samplesProject, stopSamples } from '../main/core/samples';
 
 const docker = new Docker(resolveDockerEndpoint().options);
 try {
-  const result = await stopSamples(docker, { onProgress: (m) => console.log(`• ${m}`) });
+  const result = await stopSamples(docker, { project: samplesProject(), onProgress: (m) => console.log(`• ${m}`) });
   console.log(result.removed.length > 0 ? `Removed ${result.removed.length} sample container(s).` : 'No sample containers were running.');
 } catch (err) {
   const e = err as ApiError;

@@ -2,11 +2,11 @@
 import Docker from 'dockerode';
 import { formatError, type ApiError } from '../main/common/errors';
 import { resolveDockerEndpoint } from '../main/core/docker/endpoint';
-import { startSamples } from '../main/core/samples';
+import { samplesProject, startSamples } from '../main/core/samples';
 
 const docker = new Docker(resolveDockerEndpoint().options);
 try {
-  const result = await startSamples(docker, { onProgress: (m) => console.log(`• ${m}`) });
+  const result = await startSamples(docker, { project: samplesProject(), onProgress: (m) => console.log(`• ${m}`) });
   console.log(`\nSample services up on network ${result.network}:`);
   for (const i of result.instances) console.log(`  ${i.name.padEnd(40)} ${i.url}`);
   const order = result.instances.find((i) => i.service === 'order-service');

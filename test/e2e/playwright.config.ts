@@ -6,6 +6,9 @@ import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.FLEETDECK_E2E_PORT ?? 7431);
 export const E2E_TOKEN = 'e2e-token-7f3a9c';
+/** The samples the e2e tests start carry their own project, so a developer's own samples are never touched. */
+export const E2E_SAMPLES = process.env.FLEETDECK_SAMPLES_PROJECT ?? 'e2e-samples';
+process.env.FLEETDECK_SAMPLES_PROJECT = E2E_SAMPLES; // for the npm scripts the specs run
 
 export default defineConfig({
   testDir: '.',
@@ -29,7 +32,7 @@ export default defineConfig({
     command: `node ../../dist/main/cli.js serve --port ${E2E_PORT}`,
     cwd: import.meta.dirname,
     // Its own state folder: engines added and templates kept by the tests do not outlive them.
-    env: { FLEETDECK_TOKEN: E2E_TOKEN, KUBECONFIG: '/nonexistent/kubeconfig', FLEETDECK_STATE_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-state-')) },
+    env: { FLEETDECK_TOKEN: E2E_TOKEN, KUBECONFIG: '/nonexistent/kubeconfig', FLEETDECK_STATE_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-state-')), FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES },
     url: `http://127.0.0.1:${E2E_PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

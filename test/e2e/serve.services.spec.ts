@@ -3,10 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN } from './playwright.config';
+import { E2E_SAMPLES, E2E_TOKEN } from './playwright.config';
 
 const root = resolve(import.meta.dirname, '../..');
-const npm = (script: string) => execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'pipe', timeout: 120_000 });
+const npm = (script: string) =>
+  execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'pipe', timeout: 120_000, env: { ...process.env, FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES } });
 
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(() => npm('samples:down'));
@@ -19,7 +20,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 const services = () => page.getByRole('table', { name: 'Services' });
-const detail = () => page.getByRole('region', { name: 'Service samples/user-service' });
+const detail = () => page.getByRole('region', { name: `Service ${E2E_SAMPLES}/user-service` });
 const count = () => detail().getByTestId('replica-count');
 
 test('the sample services appear (started from the empty engine with one click)', async () => {
@@ -33,16 +34,16 @@ test('the sample services appear (started from the empty engine with one click)'
     console.log('[serve.services] other containers run on this engine (no empty state): starting the samples with npm run samples:up');
     npm('samples:up');
   }
-  await expect(services().getByRole('row', { name: /samples\/user-service/ })).toContainText('3/3', { timeout: 60_000 });
-  await expect(services().getByRole('row', { name: /samples\/order-service/ })).toContainText('2/2');
+  await expect(services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) })).toContainText('3/3', { timeout: 60_000 });
+  await expect(services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/order-service`) })).toContainText('2/2');
 });
 
 test('Scale up adds an instance that becomes healthy; Scale down removes one', async () => {
-  await services().getByRole('row', { name: /samples\/user-service/ }).click();
+  await services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) }).click();
   await expect(count()).toHaveText('3/3');
   await detail().getByRole('button', { name: 'Scale up' }).click();
   await expect(count()).toHaveText('4/4', { timeout: 30_000 });
-  const added = detail().getByRole('row', { name: /fleetdeck-samples-user-service-4/ });
+  const added = detail().getByRole('row', { name: new RegExp(`fleetdeck-${E2E_SAMPLES}-user-service-4`) });
   await expect(added).toBeVisible();
   await expect(added).toContainText('Healthy', { timeout: 30_000 });
 
@@ -71,7 +72,7 @@ test('an invalid replica count shows an error and changes nothing', async () => 
 
 test('the terminal runs echo in an instance and shows the result', async () => {
   await detail().getByRole('tab', { name: 'Terminal' }).click();
-  const term = page.getByRole('region', { name: /^Terminal in fleetdeck-samples-user-service-/ });
+  const term = page.getByRole('region', { name: new RegExp(`^Terminal in fleetdeck-${E2E_SAMPLES}-user-service-`) });
   await expect(term).toContainText('Connected', { timeout: 15_000 });
   await term.locator('.xterm').click();
   await page.keyboard.type('echo fleet$((40+2))deck\n');
@@ -85,10 +86,10 @@ test('the command palette (Ctrl+K) scales a service by typing', async () => {
   await page.keyboard.press('Control+k');
   const palette = page.getByRole('dialog', { name: 'Command palette' });
   await palette.getByRole('combobox', { name: 'Type a command' }).fill('user-service up');
-  await expect(palette.getByRole('option', { name: /Scale samples\/user-service up/ })).toBeVisible();
+  await expect(palette.getByRole('option', { name: new RegExp(`Scale ${E2E_SAMPLES}/user-service up`) })).toBeVisible();
   await page.keyboard.press('Enter');
   await expect(palette).toHaveCount(0);
-  await expect(services().getByRole('row', { name: /samples\/user-service/ })).toContainText('4/4', { timeout: 30_000 });
+  await expect(services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) })).toContainText('4/4', { timeout: 30_000 });
   await page.keyboard.press('Control+k');
   await palette.getByRole('combobox').fill('go user');
   await page.keyboard.press('Enter');

@@ -14,6 +14,19 @@ export const LABEL_REPLICA = 'dev.fleetdeck.replica';
 /** The project label of the samples that `npm run samples:up` and the panel start. */
 export const DEFAULT_PROJECT = 'samples';
 
+/**
+ * The samples' project: FLEETDECK_SAMPLES_PROJECT where set (tests use their own, so they never
+ * touch the samples a developer is running), else `samples`.
+ */
+export function samplesProject(env: NodeJS.ProcessEnv = process.env): string {
+  const p = env.FLEETDECK_SAMPLES_PROJECT?.trim();
+  if (!p) return DEFAULT_PROJECT;
+  if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(p)) {
+    throw new Error(`FLEETDECK_SAMPLES_PROJECT "${p}" must be lower-case letters, digits, - or _ (at most 41).`);
+  }
+  return p;
+}
+
 export function sampleImage(service: SampleServiceName, tag = 'dev'): string {
   return `fleetdeck/${service}:${tag}`;
 }

@@ -6,6 +6,7 @@ export type { BuildOptions, BuildResult } from './build';
 export {
   SAMPLE_SERVICES,
   DEFAULT_PROJECT,
+  samplesProject,
   LABEL_PROJECT,
   LABEL_REPLICA,
   LABEL_SERVICE,

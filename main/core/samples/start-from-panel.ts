@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { ApiError } from '../../common/errors';
 import { buildSampleImages } from './build';
+import { samplesProject } from './constants';
 import { startSamples } from './samples';
 
 /** The repository root holding services-sample/, from the source tree or from dist/main. */
@@ -23,14 +24,14 @@ export function samplesRoot(env: NodeJS.ProcessEnv = process.env): string | unde
 
 export async function startSamplesFromPanel(docker: Docker, progress: (message: string) => void): Promise<number> {
   try {
-    const r = await startSamples(docker, { onProgress: progress });
+    const r = await startSamples(docker, { project: samplesProject(), onProgress: progress });
     return r.instances.length;
   } catch (e) {
     const root = samplesRoot();
     if (!(e instanceof ApiError) || e.code !== 'NOT_FOUND' || !/image/i.test(e.message) || !root) throw e;
     progress('Building the sample images (first time only, about 10 s)…');
     await buildSampleImages(docker, { root, onProgress: progress });
-    const r = await startSamples(docker, { onProgress: progress });
+    const r = await startSamples(docker, { project: samplesProject(), onProgress: progress });
     return r.instances.length;
   }
 }
