@@ -5,6 +5,7 @@ import { api } from '../../api/instance';
 import { Badge } from '../services/Badge';
 import { age, instanceStatus } from '../services/format';
 import { ConfirmDialog } from '../shell/ConfirmDialog';
+import { useNow } from '../shell/useNow';
 
 type Action = 'start' | 'stop' | 'restart' | 'remove';
 
@@ -12,6 +13,7 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
   const [busy, setBusy] = useState<Record<string, Action | undefined>>({});
   const [error, setError] = useState<{ name: string; error: ApiErrorBody } | undefined>();
   const [confirmRemove, setConfirmRemove] = useState<Instance | undefined>();
+  const now = useNow(5_000);
 
   const act = async (i: Instance, action: Action) => {
     setBusy((b) => ({ ...b, [i.id]: action }));
@@ -66,7 +68,7 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                 <td>
                   <Badge tone={st.tone}>{st.word}</Badge>
                 </td>
-                <td className="mono num">{i.startedAt ? age(i.startedAt) : '–'}</td>
+                <td className="mono num">{i.startedAt ? age(i.startedAt, now) : '–'}</td>
                 <td className="mono">
                   {i.ports.filter((p) => p.hostPort).length === 0
                     ? '–'

@@ -2,6 +2,7 @@ import { useMemo, useRef } from 'react';
 import type { Service } from '../../../../main/common/model';
 import { matchesFilter, useServices } from '../../store/services';
 import { Flash } from '../shell/Flash';
+import { useNow } from '../shell/useNow';
 import { Badge } from './Badge';
 import { age, serviceHealth, serviceLabel } from './format';
 
@@ -13,6 +14,7 @@ export function ServicesTable() {
   const select = useServices((s) => s.select);
   const setFilter = useServices((s) => s.setFilter);
   const pending = useServices((s) => s.pending);
+  const now = useNow();
   const body = useRef<HTMLDivElement>(null);
 
   const visible = useMemo(() => services.filter((s) => matchesFilter(s, filter)), [services, filter]);
@@ -57,7 +59,7 @@ export function ServicesTable() {
         <td className="mono ellipsis" title={s.image}>
           {s.image}
         </td>
-        <td className="mono num">{age(s.createdAt)}</td>
+        <td className="mono num">{age(s.createdAt, now)}</td>
       </tr>
     );
   };
