@@ -80,6 +80,8 @@ export const streams = {
   'environments.watch': none,
   /** Every service of an environment, first at once, then after every change (coalesced). */
   'services.watch': z.object({ envId: environmentId }).strict(),
+  /** How busy an environment is: engine events per second, pushed when it changes (at most 1 Hz). */
+  'environments.activity': z.object({ id: environmentId }).strict(),
   /** Start the sample services on the local engine (building their images first if needed); progress, then the end. */
   'samples.start': none,
   /** A shell in an instance; send keys with terminal.input once 'ready' names the terminal. */
@@ -91,6 +93,7 @@ export interface StreamEvents {
   'services.watch': Service[];
   'terminal.open': TerminalEvent;
   'samples.start': { message: string; done?: boolean; instances?: number };
+  'environments.activity': { eventsPerSecond: number };
 }
 
 export type MethodName = keyof typeof methods & keyof MethodResults;

@@ -12,7 +12,10 @@ test('the page opened with the token shows Docker (local) connected with the eng
   await expect(docker).toContainText('Connected');
   await expect(docker).toContainText(engineVersion);
   await expect(page.getByRole('heading', { level: 1, name: 'Docker (local)' })).toBeVisible();
-  await expect(page.getByRole('contentinfo', { name: 'Status' })).toContainText(`Engine ${engineVersion}`);
+  const status = page.getByRole('contentinfo', { name: 'Status' });
+  await expect(status).toContainText(`Engine ${engineVersion}`);
+  await expect(status).toContainText(/\d+(\.\d)? events\/s/);
+  await expect(status).toContainText('Ctrl+K');
   // The token leaves the address bar once it became a cookie; a reload still works.
   await expect(page).toHaveURL(/\/$/);
   await page.reload();

@@ -82,6 +82,17 @@ export function createApiImpl(core: Core): ApiImpl {
         });
         return stop;
       },
+      'environments.activity': ({ id }, sink) => {
+        const d = core.dockerEnv(id);
+        let last = -1;
+        const tick = () => {
+          const eps = d.engine.eventsPerSecond();
+          if (eps !== last) sink.next({ eventsPerSecond: (last = eps) });
+        };
+        tick();
+        const t = setInterval(tick, 1000);
+        return () => clearInterval(t);
+      },
       'samples.start': (_p, sink) => {
         let open = true;
         const progress = (message: string) => open && sink.next({ message });

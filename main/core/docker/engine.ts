@@ -47,6 +47,7 @@ export class DockerEngine extends EventEmitter<Events> {
   private stopped = true;
   /** One connect at a time: a "Retry now" during a pending retry must not open a second events stream. */
   private connecting = false;
+  private eventTimes: number[] = [];
 
   constructor(endpoint: DockerEndpoint) {
     super();
@@ -57,6 +58,14 @@ export class DockerEngine extends EventEmitter<Events> {
 
   get status(): DockerEngineStatus {
     return this.current;
+  }
+
+  /** Engine events over the last `windowMs`, per second: the status bar's measure of activity. */
+  eventsPerSecond(windowMs = 5000): number {
+    const since = Date.now() - windowMs;
+    const i = this.eventTimes.findIndex((t) => t >= since);
+    this.eventTimes = i < 0 ? [] : this.eventTimes.slice(i);
+    return Math.round((this.eventTimes.length / (windowMs / 1000)) * 10) / 10;
   }
 
   start(): void {
@@ -125,6 +134,9 @@ export class DockerEngine extends EventEmitter<Events> {
         // `since` is in whole seconds, so a resumed stream repeats the last second's events.
         if (ev.timeNano && ev.timeNano <= this.lastEventNano) continue;
         this.lastEventNano = ev.timeNano || this.lastEventNano;
+        const now = Date.now();
+        this.eventTimes.push(now);
+        if (this.eventTimes.length > 4096) this.eventTimes = this.eventTimes.filter((t) => t >= now - 5000); // bounded without a viewer
         this.emit('event', ev);
       }
     });

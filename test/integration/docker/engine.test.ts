@@ -54,3 +54,20 @@ test('an engine that is not there is unreachable, with what to do', async (t) =>
   assert.match(s.problem ?? '', /Cannot reach the Docker engine at unix:\/\/\/tmp\/fleetdeck-no-engine\.sock \(no socket there\)/);
   assert.match(s.problem ?? '', /retries by itself/);
 });
+
+test('the engine reports its activity in events per second', { skip }, async (t) => {
+  const engine = new DockerEngine(resolveDockerEndpoint());
+  t.after(() => engine.stop());
+  const connected = until<DockerEngineStatus>(engine, 'status', (s) => s.state === 'connected');
+  engine.start();
+  await connected;
+  const base = `fleetdeck-eps-${randomBytes(3).toString('hex')}`;
+  const seen = until<DockerEngineEvent>(engine, 'event', (e) => e.Actor.Attributes.name === `${base}-4` && e.Action === 'destroy');
+  for (let i = 0; i < 5; i++) {
+    docker('network', 'create', `${base}-${i}`);
+    docker('network', 'rm', `${base}-${i}`);
+  }
+  await seen;
+  // 10 events (create + destroy of 5 networks) within the 5 s window: at least 2 per second.
+  assert.ok(engine.eventsPerSecond() >= 2, `${engine.eventsPerSecond()} events/s`);
+});

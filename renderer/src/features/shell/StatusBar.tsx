@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/instance';
 import { useEnvironments } from '../../store/environments';
 import { stateWord } from '../environments/StatusDot';
 
@@ -5,6 +7,13 @@ export function StatusBar() {
   const env = useEnvironments((s) => s.environments.find((e) => e.id === s.selectedId));
   const info = useEnvironments((s) => s.info);
   const connection = useEnvironments((s) => s.connection);
+  const [eps, setEps] = useState<number | undefined>();
+  const envId = env?.kind === 'docker' ? env.id : undefined;
+  useEffect(() => {
+    setEps(undefined);
+    if (!envId) return;
+    return api.subscribe('environments.activity', { id: envId }, (a) => setEps(a.eventsPerSecond));
+  }, [envId]);
   return (
     <footer className="statusbar" aria-label="Status">
       {env ? (
@@ -20,6 +29,12 @@ export function StatusBar() {
             <>
               {' · API '}
               <span className="mono">{env.apiVersion}</span>
+            </>
+          ) : null}
+          {eps !== undefined && env.state === 'connected' ? (
+            <>
+              {' · '}
+              <span className="mono">{eps}</span> events/s
             </>
           ) : null}
         </span>
