@@ -73,3 +73,30 @@ test('a container started from a terminal shows up in well under a second', { sk
   }
   assert.ok(Math.max(...lags) < 1000, `seen ${lags.join(', ')} ms after docker run returned`);
 });
+
+test('a container killed, or turning unhealthy, from a terminal shows within a second', { skip: skip || (base() ? false : 'no base image') }, async (t) => {
+  const core = await testCore();
+  const name = `${project}-sick`;
+  t.after(() => {
+    core.stop();
+    try {
+      docker('rm', '-f', name);
+    } catch {
+      /* already gone */
+    }
+  });
+  // A healthcheck that fails from the start: unhealthy after its first try.
+  docker('run', '-d', '--name', name, '--label', 'dev.fleetdeck.service=sick', '--label', `dev.fleetdeck.project=${project}`,
+    '--health-cmd', 'exit 1', '--health-interval', '1s', '--health-retries', '1', base(), 'node', '-e', 'setInterval(() => {}, 1e9)');
+  const inst = () => core.services.list().flatMap((s) => s.instances).find((i) => i.name === name);
+  await untilServices(core, () => inst()?.health === 'unhealthy', 15_000);
+  const svc = core.services.list().find((s) => s.instances.some((i) => i.name === name))!;
+  assert.equal(svc.unhealthy, 1);
+
+  docker('kill', name);
+  const killed = Date.now();
+  await untilServices(core, () => inst()?.state === 'exited', 5_000);
+  const lag = Date.now() - killed;
+  assert.ok(lag < 1000, `the kill showed after ${lag} ms`);
+  assert.equal(inst()?.exitCode, 137);
+});
