@@ -1,31 +1,23 @@
 /** Remembers the window's size and position across starts, and never restores it off-screen. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, screen, type BrowserWindow, type Rectangle } from 'electron';
-
-export interface WindowState {
-  bounds: Rectangle;
-  maximized: boolean;
-}
-
-const DEFAULT: WindowState = { bounds: { x: 0, y: 0, width: 1280, height: 800 }, maximized: false };
+import { app, screen, type BrowserWindow } from 'electron';
+import { restoreWindowState, type WindowState } from './window-bounds';
 
 function file(): string {
   return join(app.getPath('userData'), 'window-state.json');
 }
 
 export function loadWindowState(): WindowState & { placed: boolean } {
+  let saved: unknown;
   try {
-    const s = JSON.parse(readFileSync(file(), 'utf8')) as WindowState;
-    const b = s.bounds;
-    const ok = [b.x, b.y, b.width, b.height].every(Number.isFinite) && b.width >= 400 && b.height >= 300;
-    const visible = screen.getAllDisplays().some((d) => intersects(d.workArea, b));
-    if (ok && visible) return { ...s, placed: true };
+    saved = JSON.parse(readFileSync(file(), 'utf8'));
   } catch {
     /* first start, or a damaged file: use the default */
   }
-  return { ...DEFAULT, placed: false };
+  return restoreWindowState(saved, screen.getAllDisplays().map((d) => d.workArea));
 }
+
 
 export function trackWindowState(win: BrowserWindow): void {
   let timer: NodeJS.Timeout | undefined;
@@ -50,8 +42,4 @@ export function trackWindowState(win: BrowserWindow): void {
       /* as above */
     }
   });
-}
-
-function intersects(a: Rectangle, b: Rectangle): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
