@@ -40,6 +40,13 @@ ensure_docker() {
     return 1
   fi
   say "starting dockerd…"
+  # A dockerd killed hard (as at the end of a session) leaves its pid files, and a new one then
+  # refuses to start. Remove them when no such process is alive.
+  for f in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+    [ -f "$f" ] || continue
+    state=$(ps -o stat= -p "$(cat "$f" 2>/dev/null)" 2>/dev/null | tr -d ' ')
+    case "$state" in ''|Z*) rm -f "$f" ;; esac   # gone, or a zombie nobody reaped
+  done
   mkdir -p /var/log
   nohup dockerd >/var/log/fleetdeck-dockerd.log 2>&1 &
   for _ in $(seq 1 60); do
