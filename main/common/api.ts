@@ -4,7 +4,7 @@
  * Params are validated here, in pure code, so the engine never sees a malformed request.
  */
 import { z } from 'zod';
-import type { AppInfo, Environment, Service } from './model';
+import type { AppInfo, Environment, LogEvent, Service } from './model';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -84,6 +84,16 @@ export const streams = {
   'environments.activity': z.object({ id: environmentId }).strict(),
   /** Start the sample services on the local engine (building their images first if needed); progress, then the end. */
   'samples.start': none,
+  /** Live logs of one instance, or of every instance of a service merged; history first (`tail` lines each). */
+  'logs.follow': z
+    .object({
+      envId: environmentId,
+      serviceId: serviceId.optional(),
+      instance: instanceRef.optional(),
+      tail: z.number().int().min(0).max(10_000).default(200),
+    })
+    .strict()
+    .refine((p) => Boolean(p.serviceId) !== Boolean(p.instance), 'Name either a service or an instance.'),
   /** A shell in an instance; send keys with terminal.input once 'ready' names the terminal. */
   'terminal.open': z.object({ envId: environmentId, instance: instanceRef, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
@@ -94,6 +104,7 @@ export interface StreamEvents {
   'terminal.open': TerminalEvent;
   'samples.start': { message: string; done?: boolean; instances?: number };
   'environments.activity': { eventsPerSecond: number };
+  'logs.follow': LogEvent;
 }
 
 export type MethodName = keyof typeof methods & keyof MethodResults;

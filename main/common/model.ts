@@ -93,3 +93,25 @@ export interface Service {
   /** Standalone containers cannot be scaled; nor can a service with nothing left to clone. */
   scalable: boolean;
 }
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LogEntry {
+  /** ms since epoch: the engine's timestamp of the line. */
+  t: number;
+  /** The instance's name, the prefix of the line in merged logs. */
+  instance: string;
+  stream: 'stdout' | 'stderr';
+  /** From JSON `level` fields (pino's numbers too) or a leading level word; absent when unknown. */
+  level?: LogLevel;
+  /** The line, with every escape sequence but colours removed. */
+  text: string;
+}
+
+/** What a logs stream sends: batches of lines, and markers for lines not shown. */
+export type LogEvent =
+  | { kind: 'lines'; entries: LogEntry[] }
+  /** Lines dropped because the viewer could not keep up; the count says how many. */
+  | { kind: 'dropped'; count: number }
+  /** An instance joined or left the merged stream (scale up/down, restart). */
+  | { kind: 'instance'; name: string; event: 'attached' | 'ended' };

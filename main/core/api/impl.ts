@@ -5,6 +5,7 @@
 import { ApiError } from '../../common/errors';
 import type { Environment, Service } from '../../common/model';
 import type { Core } from '../core';
+import { followLogs } from '../logs/follow-logs';
 import { startSamplesFromPanel } from '../samples/start-from-panel';
 import type { ApiImpl } from './contract';
 
@@ -92,6 +93,24 @@ export function createApiImpl(core: Core): ApiImpl {
         tick();
         const t = setInterval(tick, 1000);
         return () => clearInterval(t);
+      },
+      'logs.follow': ({ envId, serviceId, instance, tail }, sink) => {
+        const env = core.dockerEnv(envId);
+        if (serviceId) env.services.get(serviceId); // NOT_FOUND before anything starts
+        if (instance) env.services.findInstance(instance);
+        const stop = followLogs(
+          env,
+          { ...(serviceId ? { serviceId } : {}), ...(instance ? { instance } : {}), tail },
+          { next: (e) => sink.next(e), backlog: () => sink.backlog?.() ?? 0 },
+        );
+        const stopRemoved = env.onRemoved(() => {
+          stop();
+          sink.end(new ApiError('NOT_FOUND', `${env.name} was removed from Fleetdeck.`));
+        });
+        return () => {
+          stopRemoved();
+          stop();
+        };
       },
       'samples.start': (_p, sink) => {
         let open = true;

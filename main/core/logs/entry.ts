@@ -1,0 +1,45 @@
+/** One log line as the panel shows it: when, from which instance and stream, how severe, what. */
+import type { LogEntry, LogLevel } from '../../common/model';
+import { filterEscapes, stripEscapes } from './ansi';
+
+// Docker's `timestamps: true` prefix: RFC 3339 with nanoseconds, then one space.
+const DOCKER_TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
+const PINO_LEVELS: Record<number, LogLevel> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const WORD_LEVEL = /^\W{0,3}(trace|debug|info|notice|warn(?:ing)?|error|err|fatal|crit(?:ical)?|panic)\b/i;
+
+export function levelOf(value: unknown): LogLevel | undefined {
+  if (typeof value === 'number') return PINO_LEVELS[value];
+  if (typeof value !== 'string') return undefined;
+  const v = value.toLowerCase();
+  if (v.startsWith('warn')) return 'warn';
+  if (v === 'err' || v === 'error') return 'error';
+  if (v === 'fatal' || v === 'panic' || v.startsWith('crit')) return 'fatal';
+  if (v === 'info' || v === 'notice') return 'info';
+  if (v === 'debug' || v === 'trace') return v;
+  return undefined;
+}
+
+/** Parses a raw line (with Docker's timestamp prefix when present) into an entry. */
+export function toEntry(raw: string, instance: string, stream: 'stdout' | 'stderr', now = Date.now()): LogEntry {
+  let t = now;
+  let line = raw;
+  const m = DOCKER_TS.exec(raw);
+  if (m) {
+    const parsed = Date.parse(m[1]!);
+    if (Number.isFinite(parsed)) t = parsed;
+    line = raw.slice(m[0].length);
+  }
+  const text = filterEscapes(line);
+  const plain = stripEscapes(line).trimStart();
+  let level: LogLevel | undefined;
+  if (plain.startsWith('{')) {
+    try {
+      const j = JSON.parse(plain) as Record<string, unknown>;
+      level = levelOf(j.level ?? j.lvl ?? j.severity ?? j.levelname);
+    } catch {
+      /* not JSON after all */
+    }
+  }
+  level ??= levelOf(WORD_LEVEL.exec(plain)?.[1]);
+  return { t, instance, stream, text, ...(level ? { level } : {}) };
+}
