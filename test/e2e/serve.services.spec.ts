@@ -97,3 +97,21 @@ test('the command palette (Ctrl+K) scales a service by typing', async () => {
   await detail().getByRole('button', { name: 'Scale down' }).click();
   await expect(count()).toHaveText('3/3', { timeout: 30_000 });
 });
+
+test('the Logs tab follows every instance live: a request shows up with its instance and request id', async () => {
+  if (!(await detail().isVisible())) await services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) }).click();
+  await detail().getByRole('tab', { name: 'Logs' }).click();
+  const logs = page.getByRole('region', { name: 'Logs' });
+  await expect(logs).toContainText('Live', { timeout: 15_000 });
+  const instance = `fleetdeck-${E2E_SAMPLES}-user-service-2`;
+  const port = execFileSync('docker', ['port', instance, '5000/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').at(-1);
+  const id = `e2e-logs-${Date.now()}`;
+  const r = await fetch(`http://127.0.0.1:${port}/user/7`, { headers: { 'x-request-id': id } });
+  expect(r.status).toBe(200);
+  const rows = logs.locator('.xterm-rows');
+  await expect(rows).toContainText(id, { timeout: 10_000 });
+  await expect(rows).toContainText(instance);
+  // Raw JSON shows the line as the service wrote it.
+  await logs.getByLabel('Raw JSON').check();
+  await expect(rows).toContainText(`"requestId":"${id}"`, { timeout: 10_000 });
+});

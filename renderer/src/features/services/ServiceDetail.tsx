@@ -3,11 +3,12 @@ import type { Instance, Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
 import { runServiceAction, useServices } from '../../store/services';
 import { InstancesTable } from '../instances/InstancesTable';
+import { LogsPanel } from '../logs/LogsPanel';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { serviceLabel } from './format';
 import { ScaleControls } from './ScaleControls';
 
-type Tab = 'instances' | 'terminal';
+type Tab = 'instances' | 'logs' | 'terminal';
 
 export function ServiceDetail({ service }: { service: Service }) {
   const select = useServices((s) => s.select);
@@ -59,6 +60,9 @@ export function ServiceDetail({ service }: { service: Service }) {
         <button type="button" role="tab" aria-selected={tab === 'instances'} onClick={() => setTab('instances')}>
           Instances ({service.instances.length})
         </button>
+        <button type="button" role="tab" aria-selected={tab === 'logs'} onClick={() => setTab('logs')}>
+          Logs
+        </button>
         <button type="button" role="tab" aria-selected={tab === 'terminal'} onClick={() => setTab('terminal')}>
           Terminal
         </button>
@@ -66,6 +70,8 @@ export function ServiceDetail({ service }: { service: Service }) {
       <div role="tabpanel" className="tabpanel">
         {tab === 'instances' ? (
           <InstancesTable service={service} onTerminal={openTerminal} />
+        ) : tab === 'logs' ? (
+          <LogsPanel service={service} />
         ) : termInstance && termInstance.state === 'running' ? (
           <>
             {running.length > 1 ? (
