@@ -6,6 +6,7 @@ export type Command =
   | { cmd: 'envs'; json: boolean }
   | { cmd: 'ls'; json: boolean }
   | { cmd: 'scale'; service: string; replicas: number; wait: boolean }
+  | { cmd: 'logs'; target: string; tail: number; raw: boolean }
   | { cmd: 'version' }
   | { cmd: 'help' };
 
@@ -20,6 +21,8 @@ Commands:
   ls [--json]         List services and their instances on the local Docker engine
   scale SERVICE N [--no-wait]
                       Scale a service (name, or project/name) to N replicas and wait until they are up
+  logs SERVICE|INSTANCE [--tail N] [--raw]
+                      Follow the logs of every instance of a service (merged, prefixed) or of one instance
   version             Print the version
   help                Show this help
 
@@ -65,6 +68,19 @@ export function parseCommand(argv: string[]): Command {
       if (!service || count === undefined || extra.length) throw new UsageError('usage: fleetdeck scale SERVICE REPLICAS, e.g. fleetdeck scale web 3');
       if (!/^\d+$/.test(count)) throw new UsageError(`replicas must be a whole number of 0 or more, not "${count}".`);
       return { cmd: 'scale', service, replicas: Number(count), wait: !values['no-wait'] };
+    }
+    case 'logs': {
+      let parsed;
+      try {
+        parsed = parseArgs({ args: rest, options: { tail: { type: 'string', default: '50' }, raw: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+      } catch (e) {
+        throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, '.'));
+      }
+      const { values, positionals } = parsed;
+      const [target, ...extra] = positionals;
+      if (!target || extra.length) throw new UsageError('usage: fleetdeck logs SERVICE|INSTANCE [--tail N], e.g. fleetdeck logs web');
+      if (!/^\d+$/.test(String(values.tail)) || Number(values.tail) > 10_000) throw new UsageError(`--tail must be a whole number from 0 to 10000, not "${values.tail}".`);
+      return { cmd: 'logs', target, tail: Number(values.tail), raw: Boolean(values.raw) };
     }
     default:
       throw new UsageError(`unknown command "${cmd}". Run "fleetdeck help" for the list.`);

@@ -6,6 +6,7 @@ import { Core } from '../core/core';
 import { isLoopback, startServer } from '../server/server';
 import { USAGE, UsageError, parseCommand, type Command } from './args';
 import { formatEnvironments, settledEnvironments } from './envs';
+import { followFromCli } from './logs';
 import { formatServices, label, scaleAndWait } from './services';
 import { ApiError, formatError } from '../common/errors';
 
@@ -34,6 +35,14 @@ export async function main(argv: string[]): Promise<number> {
         core.stop();
       }
     }
+    case 'logs':
+      return withDocker(async (core) => {
+        const ac = new AbortController();
+        process.once('SIGINT', () => ac.abort());
+        process.once('SIGTERM', () => ac.abort());
+        await followFromCli(core, command.target, { tail: command.tail, raw: command.raw, colour: Boolean(process.stdout.isTTY) }, (t) => process.stdout.write(t), ac.signal);
+        return 0;
+      });
     case 'ls':
     case 'scale':
       return withDocker(async (core) => {

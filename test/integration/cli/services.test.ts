@@ -70,3 +70,27 @@ test('fleetdeck scale refuses bad input in one line, exit non-zero, changing not
   }
   assert.equal(count(), 1);
 });
+
+test('fleetdeck logs follows a service, each line with its instance, until stopped', { skip }, async () => {
+  const { spawn } = await import('node:child_process');
+  const p = spawn(process.execPath, [resolve(root, 'bin/fleetdeck.js'), 'logs', `${project}/api`, '--tail', '20'], {
+    env: { ...process.env, KUBECONFIG: '/nonexistent', FLEETDECK_STATE_DIR: state },
+  });
+  let out = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const port = docker('port', `${project}-api-1`, '5000/tcp').split('\n')[0]!.split(':').at(-1);
+    const id = `cli-logs-${Date.now()}`;
+    const deadline = Date.now() + 15_000;
+    while (!out.includes(id) && Date.now() < deadline) {
+      await fetch(`http://127.0.0.1:${port}/user/7`, { headers: { 'x-request-id': id } }).catch(() => {});
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const line = out.split('\n').find((l) => l.includes(id)) ?? '';
+    assert.match(line, new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${project}-api-1 INF request completed requestId=${id}`), out.slice(-500));
+    assert.doesNotMatch(out, /\x1b\[/, 'no colour codes when stdout is not a terminal');
+  } finally {
+    p.kill('SIGTERM');
+  }
+  assert.equal(await new Promise((ok) => p.once('exit', ok)), 0);
+});

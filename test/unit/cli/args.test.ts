@@ -29,3 +29,11 @@ test('ls and scale parse; a bad replica count is a usage error naming it', () =>
   }
   assert.throws(() => parseCommand(['scale', 'web', 'x']), /replicas must be a whole number of 0 or more, not "x"/);
 });
+
+test('logs takes a target and --tail; bad values are usage errors', () => {
+  assert.deepEqual(parseCommand(['logs', 'web']), { cmd: 'logs', target: 'web', tail: 50, raw: false });
+  assert.deepEqual(parseCommand(['logs', 'shop/web', '--tail', '0', '--raw']), { cmd: 'logs', target: 'shop/web', tail: 0, raw: true });
+  assert.throws(() => parseCommand(['logs']), UsageError);
+  assert.throws(() => parseCommand(['logs', 'web', '--tail', '-3']), UsageError);
+  assert.throws(() => parseCommand(['logs', 'web', '--follow']), (e) => e instanceof UsageError && /--follow/.test(e.message));
+});

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import type { Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
-import { droppedLine, formatEntry, instanceColours, noticeLine } from './format';
+import { droppedLine, formatEntry, instanceColours, noticeLine } from '../../../../main/common/log-format';
 
 const ALL = '';
 /** The view drops (and says so) rather than queue more than this much unparsed output. */

@@ -1,5 +1,5 @@
-/** How a log entry is written into the logs view: time, instance (coloured per instance), level, text. */
-import type { LogEntry, LogLevel } from '../../../../main/common/model';
+/** How a log entry is written for a terminal (the logs view's xterm, or `fleetdeck logs`): time, instance (coloured per instance), level, text. */
+import type { LogEntry, LogLevel } from './model';
 
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatEntry, instanceColours, prettyJson } from '../../../renderer/src/features/logs/format';
+import { formatEntry, instanceColours, prettyJson } from '../../../main/common/log-format';
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
