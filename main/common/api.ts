@@ -4,7 +4,7 @@
  * Params are validated here, in pure code, so the engine never sees a malformed request.
  */
 import { z } from 'zod';
-import type { AppInfo, Environment, LogEvent, Service } from './model';
+import type { AppInfo, Environment, LogEvent, MetricsEvent, Service } from './model';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -94,6 +94,8 @@ export const streams = {
     })
     .strict()
     .refine((p) => Boolean(p.serviceId) !== Boolean(p.instance), 'Name either a service or an instance.'),
+  /** A service's figures once a second (CPU, memory, network, requests, errors, p95): the last 5 minutes first. */
+  'metrics.watch': z.object({ envId: environmentId, serviceId }).strict(),
   /** A shell in an instance; send keys with terminal.input once 'ready' names the terminal. */
   'terminal.open': z.object({ envId: environmentId, instance: instanceRef, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
@@ -105,6 +107,7 @@ export interface StreamEvents {
   'samples.start': { message: string; done?: boolean; instances?: number };
   'environments.activity': { eventsPerSecond: number };
   'logs.follow': LogEvent;
+  'metrics.watch': MetricsEvent;
 }
 
 export type MethodName = keyof typeof methods & keyof MethodResults;

@@ -115,3 +115,20 @@ export type LogEvent =
   | { kind: 'dropped'; count: number }
   /** An instance joined or left the merged stream (scale up/down, restart). */
   | { kind: 'instance'; name: string; event: 'attached' | 'ended' };
+
+/** One second of a service's figures: engine stats summed over instances, and its own request figures. */
+export interface MetricPoint {
+  t: number;
+  cpuPercent: number;
+  memMiB: number;
+  rxKBps: number;
+  txKBps: number;
+  /** From the service's Prometheus /metrics; absent when it has none. */
+  rps?: number;
+  errorsPerSecond?: number;
+  p95Ms?: number;
+  /** Per instance, for the CPU and memory lines of each. */
+  instances: Record<string, { cpuPercent: number; memMiB: number }>;
+}
+
+export type MetricsEvent = { kind: 'history'; points: MetricPoint[] } | { kind: 'point'; point: MetricPoint };

@@ -82,7 +82,10 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
 
   stop(): void {
     this.stopped = true;
-    for (const d of this.docker) d.engine.stop();
+    for (const d of this.docker) {
+      d.metrics.close();
+      d.engine.stop();
+    }
     for (const s of this.kube.values()) clearTimeout(s.timer);
   }
 

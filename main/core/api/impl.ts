@@ -112,6 +112,17 @@ export function createApiImpl(core: Core): ApiImpl {
           stop();
         };
       },
+      'metrics.watch': ({ envId, serviceId }, sink) => {
+        const env = core.dockerEnv(envId);
+        env.services.get(serviceId);
+        const w = env.metrics.watch(serviceId, (point) => sink.next({ kind: 'point', point }));
+        sink.next({ kind: 'history', points: w.history });
+        const stopRemoved = env.onRemoved(() => sink.end(new ApiError('NOT_FOUND', `${env.name} was removed from Fleetdeck.`)));
+        return () => {
+          stopRemoved();
+          w.stop();
+        };
+      },
       'samples.start': (_p, sink) => {
         let open = true;
         const progress = (message: string) => open && sink.next({ message });

@@ -5,11 +5,13 @@ import { DockerDiscovery } from './discovery';
 import { DockerEngine } from './engine';
 import { DockerServices } from './services';
 import type { TemplateStore } from './templates';
+import { MetricsHub } from '../metrics/service-metrics';
 
 export class DockerEnvironment extends EventEmitter<{ removed: [] }> {
   readonly engine: DockerEngine;
   readonly discovery: DockerDiscovery;
   readonly services: DockerServices;
+  readonly metrics: MetricsHub;
 
   constructor(
     readonly id: string,
@@ -22,10 +24,12 @@ export class DockerEnvironment extends EventEmitter<{ removed: [] }> {
     this.engine = new DockerEngine(endpoint);
     this.discovery = new DockerDiscovery(this.engine);
     this.services = new DockerServices(id, this.engine, this.discovery, templates, { maxReplicas });
+    this.metrics = new MetricsHub(this);
   }
 
   /** The user removed this engine from Fleetdeck: stop, and tell whoever streams from it. */
   remove(): void {
+    this.metrics.close();
     this.engine.stop();
     this.emit('removed');
   }
