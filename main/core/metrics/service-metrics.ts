@@ -150,7 +150,8 @@ export class ServiceMetrics {
       list.map(async (i) => {
         const st = this.instances.get(i.id);
         if (!st) return;
-        if (st.metricsUrl === undefined || (st.metricsUrl === null && Date.now() - st.probedAt > 30_000)) {
+        // A replica that is still starting answers nothing yet: look again every few seconds.
+        if (st.metricsUrl === undefined || (st.metricsUrl === null && Date.now() - st.probedAt > 5_000)) {
           st.probedAt = Date.now();
           st.metricsUrl = await findMetrics(i);
         }
