@@ -115,3 +115,20 @@ test('the Logs tab follows every instance live: a request shows up with its inst
   await logs.getByLabel('Raw JSON').check();
   await expect(rows).toContainText(`"requestId":"${id}"`, { timeout: 10_000 });
 });
+
+test('the Metrics tab charts the service: CPU and memory, and its own request rate under load', async () => {
+  if (!(await detail().isVisible())) await services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) }).click();
+  await detail().getByRole('tab', { name: 'Metrics' }).click();
+  const metrics = page.getByRole('region', { name: 'Metrics' });
+  await expect(metrics.getByRole('figure', { name: /^Memory, \d/ })).toBeVisible({ timeout: 15_000 });
+  const port = execFileSync('docker', ['port', `fleetdeck-${E2E_SAMPLES}-user-service-1`, '5000/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').at(-1);
+  const requests = metrics.getByRole('figure', { name: /^Requests, / });
+  // Bounded load: at most 15 s of 10 requests every 100 ms, until the chart shows a rate.
+  const end = Date.now() + 15_000;
+  while (Date.now() < end && !/Requests, [1-9][\d.]* req\/s/.test((await requests.getAttribute('aria-label').catch(() => '')) ?? '')) {
+    await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`http://127.0.0.1:${port}/user/${i}`).then((r) => r.text(), () => '')));
+    await page.waitForTimeout(100);
+  }
+  await expect(requests).toHaveAttribute('aria-label', /Requests, [1-9][\d.]* req\/s/);
+  await expect(metrics.getByRole('figure', { name: /^Latency p95, [\d.]+ ms/ })).toBeVisible();
+});

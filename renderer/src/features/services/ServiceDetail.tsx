@@ -4,11 +4,12 @@ import { api } from '../../api/instance';
 import { runServiceAction, useServices } from '../../store/services';
 import { InstancesTable } from '../instances/InstancesTable';
 import { LogsPanel } from '../logs/LogsPanel';
+import { MetricsPanel } from '../metrics/MetricsPanel';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { serviceLabel } from './format';
 import { ScaleControls } from './ScaleControls';
 
-type Tab = 'instances' | 'logs' | 'terminal';
+type Tab = 'instances' | 'logs' | 'metrics' | 'terminal';
 
 export function ServiceDetail({ service }: { service: Service }) {
   const select = useServices((s) => s.select);
@@ -63,6 +64,9 @@ export function ServiceDetail({ service }: { service: Service }) {
         <button type="button" role="tab" aria-selected={tab === 'logs'} onClick={() => setTab('logs')}>
           Logs
         </button>
+        <button type="button" role="tab" aria-selected={tab === 'metrics'} onClick={() => setTab('metrics')}>
+          Metrics
+        </button>
         <button type="button" role="tab" aria-selected={tab === 'terminal'} onClick={() => setTab('terminal')}>
           Terminal
         </button>
@@ -72,6 +76,8 @@ export function ServiceDetail({ service }: { service: Service }) {
           <InstancesTable service={service} onTerminal={openTerminal} />
         ) : tab === 'logs' ? (
           <LogsPanel service={service} />
+        ) : tab === 'metrics' ? (
+          <MetricsPanel service={service} />
         ) : termInstance && termInstance.state === 'running' ? (
           <>
             {running.length > 1 ? (
