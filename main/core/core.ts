@@ -20,6 +20,7 @@ import type { DockerServices } from './docker/services';
 import { TemplateStore } from './docker/templates';
 import { Terminals } from './docker/terminal';
 import { Environments } from './environments';
+import type { ServiceEnv, ServicesLike } from './service-env';
 import { kubeconfigPaths } from './kubernetes/kubeconfig';
 
 export interface CoreOptions {
@@ -79,7 +80,16 @@ export class Core {
     const d = this.environments.dockerEnvironments.find((x) => x.id === envId);
     if (d) return d;
     this.environments.get(envId); // NOT_FOUND for unknown ids
-    throw new ApiError('NOT_FOUND', `Services of ${envId} are not available yet.`, 'Pick a Docker engine in the sidebar.');
+    throw new ApiError('NOT_FOUND', 'Terminals, metrics and engine activity are not available for Kubernetes contexts in this version.', 'Use kubectl exec and kubectl top meanwhile.');
+  }
+
+  /** Any environment's services: a Docker engine's, or a Kubernetes context's. */
+  serviceEnv(envId: string): ServiceEnv {
+    if (envId.startsWith('kube:')) {
+      this.environments.get(envId);
+      return this.environments.kubeEnvironment(envId, this.maxReplicas);
+    }
+    return this.dockerEnv(envId);
   }
 
   dockerServices(envId: string): DockerServices {
@@ -123,10 +133,10 @@ export class Core {
     return new DockerEnvironment(id, e.name, parseDockerHost(e.host), this.templates, this.maxReplicas);
   }
 
-  /** The services owning `serviceId` (`<envId>/…`). */
-  servicesFor(serviceId: string): DockerServices {
-    const envId = serviceId.split('/')[0] ?? '';
-    return this.dockerServices(envId);
+  /** The services owning `serviceId` (`<envId>/…`; a context name may itself hold slashes). */
+  servicesFor(serviceId: string): ServicesLike {
+    const kube = /^(kube:.+)\/[^/]+\/(deployment|statefulset)\/[^/]+$/.exec(serviceId);
+    return this.serviceEnv(kube ? kube[1]! : (serviceId.split('/')[0] ?? '')).services;
   }
 
   async start(): Promise<this> {

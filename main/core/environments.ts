@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { ApiError } from '../common/errors';
 import type { Environment } from '../common/model';
 import type { DockerEnvironment } from './docker/docker-environment';
+import { KubeEnvironment } from './kubernetes/kube-environment';
 import { configFor, describeKubeError, listContexts, loadKubeConfig, probeCluster } from './kubernetes/kubeconfig';
 
 const KUBE_RETRY_MS = [2000, 5000, 15000, 30000];
@@ -26,6 +27,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
   private stopped = false;
 
   private started = false;
+  private readonly kubeEnvs = new Map<string, KubeEnvironment>();
 
   constructor(local: DockerEnvironment, private readonly processEnv: NodeJS.ProcessEnv = process.env) {
     super();
@@ -87,6 +89,27 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
       d.engine.stop();
     }
     for (const s of this.kube.values()) clearTimeout(s.timer);
+    for (const k of this.kubeEnvs.values()) k.stop();
+  }
+
+  /**
+   * The services side of a Kubernetes context, started on first use (watching a cluster costs
+   * three watches; contexts nobody opens cost nothing).
+   */
+  kubeEnvironment(id: string, maxReplicas: number): KubeEnvironment {
+    let k = this.kubeEnvs.get(id);
+    if (k) return k;
+    const slot = this.kube.get(id);
+    if (!slot || !this.kc) throw new ApiError('NOT_FOUND', `No environment "${id}".`, 'Pick one from the sidebar.');
+    k = new KubeEnvironment(id, slot.env.name, this.kc, slot.env.namespace ?? 'default', maxReplicas);
+    this.kubeEnvs.set(id, k);
+    const env = k;
+    void env.start().catch(() => {
+      // The informers retry by themselves once started; a failed start (cluster away) is retried on next use.
+      if (this.kubeEnvs.get(id) === env) this.kubeEnvs.delete(id);
+      env.stop();
+    });
+    return k;
   }
 
   /** Problem reading kubeconfig, if any (the contexts list is then empty). */

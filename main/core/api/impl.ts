@@ -24,16 +24,16 @@ export function createApiImpl(core: Core): ApiImpl {
         return null;
       },
       'services.list': async ({ envId }) => {
-        const d = core.dockerEnv(envId);
-        if (!(await d.discovery.whenSynced(15_000))) {
-          throw new ApiError('UNREACHABLE', `${d.name} has not listed its containers yet.`, 'Check that the engine is running; try again.');
+        const d = core.serviceEnv(envId);
+        if (!(await d.whenSynced(15_000))) {
+          throw new ApiError('UNREACHABLE', `${d.name} has not listed its services yet.`, 'Check that it is running and reachable; try again.');
         }
         return d.services.list();
       },
       'services.scale': ({ serviceId, replicas }) => core.servicesFor(serviceId).scale(serviceId, replicas),
       'services.restart': ({ serviceId }) => core.servicesFor(serviceId).rollingRestart(serviceId),
       'instances.action': async ({ envId, instance, action }) => {
-        await core.dockerServices(envId).instanceAction(instance, action);
+        await core.serviceEnv(envId).services.instanceAction(instance, action);
         return null;
       },
       'terminal.input': ({ terminalId, data }) => {
@@ -57,8 +57,8 @@ export function createApiImpl(core: Core): ApiImpl {
         return () => core.environments.off('change', on);
       },
       'services.watch': ({ envId }, sink) => {
-        const env = core.dockerEnv(envId);
-        const { services: d, discovery } = env;
+        const env = core.serviceEnv(envId);
+        const d = env.services;
         let timer: NodeJS.Timeout | undefined;
         let last: Service[] | undefined;
         const push = () => {
@@ -70,7 +70,7 @@ export function createApiImpl(core: Core): ApiImpl {
           timer ??= setTimeout(push, SERVICES_COALESCE_MS);
         };
         d.on('change', on);
-        const stopWaiting = discovery.onceSynced(push);
+        const stopWaiting = env.onceSynced(push);
         const stop = () => {
           clearTimeout(timer);
           stopWaiting();
@@ -95,7 +95,7 @@ export function createApiImpl(core: Core): ApiImpl {
         return () => clearInterval(t);
       },
       'logs.follow': ({ envId, serviceId, instance, tail }, sink) => {
-        const env = core.dockerEnv(envId);
+        const env = core.serviceEnv(envId);
         if (serviceId) env.services.get(serviceId); // NOT_FOUND before anything starts
         if (instance) env.services.findInstance(instance);
         const stop = followLogs(

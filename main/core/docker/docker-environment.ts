@@ -6,8 +6,11 @@ import { DockerEngine } from './engine';
 import { DockerServices } from './services';
 import type { TemplateStore } from './templates';
 import { MetricsHub } from '../metrics/service-metrics';
+import { followContainer } from '../logs/docker-follow';
+import type { FollowInstance, ServiceEnv } from '../service-env';
 
-export class DockerEnvironment extends EventEmitter<{ removed: [] }> {
+export class DockerEnvironment extends EventEmitter<{ removed: [] }> implements ServiceEnv {
+  readonly kind = 'docker';
   readonly engine: DockerEngine;
   readonly discovery: DockerDiscovery;
   readonly services: DockerServices;
@@ -25,6 +28,17 @@ export class DockerEnvironment extends EventEmitter<{ removed: [] }> {
     this.discovery = new DockerDiscovery(this.engine);
     this.services = new DockerServices(id, this.engine, this.discovery, templates, { maxReplicas });
     this.metrics = new MetricsHub(this);
+  }
+
+  readonly followInstance: FollowInstance = (i, options, onEntries, onEnd) =>
+    followContainer(this.engine.api, { id: i.id, name: i.name }, options, onEntries, onEnd);
+
+  whenSynced(timeoutMs: number): Promise<boolean> {
+    return this.discovery.whenSynced(timeoutMs);
+  }
+
+  onceSynced(fn: () => void): () => void {
+    return this.discovery.onceSynced(fn);
   }
 
   /** The user removed this engine from Fleetdeck: stop, and tell whoever streams from it. */

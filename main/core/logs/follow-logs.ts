@@ -5,8 +5,7 @@
  * the pipe is backed up, lines are dropped and counted, and the count is sent as a marker.
  */
 import type { Instance, LogEntry, LogEvent } from '../../common/model';
-import type { DockerEnvironment } from '../docker/docker-environment';
-import { followContainer } from './docker-follow';
+import type { ServiceEnv } from '../service-env';
 
 const FLUSH_MS = 30;
 const MAX_PENDING = 5000;
@@ -25,7 +24,7 @@ export interface LogsSink {
   backlog(): number;
 }
 
-export function followLogs(env: DockerEnvironment, target: LogsTarget, sink: LogsSink): () => void {
+export function followLogs(env: ServiceEnv, target: LogsTarget, sink: LogsSink): () => void {
   const followers = new Map<string, { stop(): void; lastT: number; ended: boolean }>();
   let pending: LogEntry[] = [];
   let dropped = 0;
@@ -65,9 +64,8 @@ export function followLogs(env: DockerEnvironment, target: LogsTarget, sink: Log
     const since = prev?.lastT;
     const state = { stop: () => {}, lastT: since ?? 0, ended: false };
     followers.set(i.id, state);
-    state.stop = followContainer(
-      env.engine.api,
-      { id: i.id, name: i.name },
+    state.stop = env.followInstance(
+      i,
       { tail: since ? 0 : tail, ...(since ? { sinceMs: since } : {}) },
       (entries) => {
         const last = entries.at(-1);
