@@ -1,4 +1,5 @@
-// Starts: `fleetdeck serve` (built, on 127.0.0.1:7431, fixed token) over the running Docker engine.
+// Starts: `fleetdeck serve` (built, on 127.0.0.1:7431, fixed token) over the running Docker engine, with the
+// Kubernetes API fixture as its one kubeconfig context (test/e2e/serve-with-fixture.ts).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +30,10 @@ export default defineConfig({
     { name: 'electron', testMatch: /electron\.spec\.ts/ },
   ],
   webServer: {
-    command: `node ../../dist/main/cli.js serve --port ${E2E_PORT}`,
+    command: `node --import tsx serve-with-fixture.ts --port ${E2E_PORT}`,
     cwd: import.meta.dirname,
     // Its own state folder: engines added and templates kept by the tests do not outlive them.
-    env: { FLEETDECK_TOKEN: E2E_TOKEN, KUBECONFIG: '/nonexistent/kubeconfig', FLEETDECK_STATE_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-state-')), FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES },
+    env: { FLEETDECK_TOKEN: E2E_TOKEN, FLEETDECK_STATE_DIR: mkdtempSync(join(tmpdir(), 'fd-e2e-state-')), FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES },
     url: `http://127.0.0.1:${E2E_PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -30,9 +30,11 @@ test('a wrong or missing token is refused', async ({ page }) => {
   expect(none.status()).toBe(401);
 });
 
-test('the kubeconfig empty state says where it looked', async ({ page }) => {
+test('kubeconfig contexts are listed under Kubernetes with their cluster version', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
-  await expect(page.getByRole('navigation', { name: 'Environments' })).toContainText('No kubeconfig contexts. Looked in /nonexistent/kubeconfig');
+  const ctx = page.getByRole('navigation', { name: 'Environments' }).getByRole('button', { name: /^fixture-cluster/ });
+  await expect(ctx).toContainText('Connected');
+  await expect(ctx).toContainText(/v1\.\d+/);
 });
 
 test('the theme follows the OS and can be switched', async ({ page }) => {

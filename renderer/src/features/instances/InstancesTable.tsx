@@ -29,6 +29,8 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
 
   // The image column earns its width only while instances differ (a rollout, a hand-started one).
   const mixed = service.instances.some((i) => i.image !== service.image);
+  // Pods are restarted or removed (their controller replaces them), never stopped or started by hand.
+  const pods = service.group === 'deployment' || service.group === 'statefulset';
   if (service.instances.length === 0) {
     return <p className="muted pad">No instances. Scale up to start one.</p>;
   }
@@ -92,13 +94,15 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                       <span className="spinner" aria-hidden="true" /> {doing}…
                     </span>
                   ) : null}
-                  <button type="button" className="ghost" disabled={!!doing || !running} onClick={() => onTerminal(i)} aria-label={`Open terminal in ${i.name}`}>
-                    Terminal
-                  </button>
+                  {!pods ? (
+                    <button type="button" className="ghost" disabled={!!doing || !running} onClick={() => onTerminal(i)} aria-label={`Open terminal in ${i.name}`}>
+                      Terminal
+                    </button>
+                  ) : null}
                   <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'restart')} aria-label={`Restart ${i.name}`}>
                     Restart
                   </button>
-                  {running ? (
+                  {pods ? null : running ? (
                     <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'stop')} aria-label={`Stop ${i.name}`}>
                       Stop
                     </button>
@@ -133,7 +137,9 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
             void act(i, 'remove');
           }}
         >
-          The container is stopped and removed. Its service keeps running with the other instances.
+          {pods
+            ? 'The pod is deleted; its controller starts a new one to keep the replica count.'
+            : 'The container is stopped and removed. Its service keeps running with the other instances.'}
         </ConfirmDialog>
       ) : null}
     </>

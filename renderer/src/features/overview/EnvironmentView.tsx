@@ -31,7 +31,7 @@ export function EnvironmentView() {
         <span className="mono muted">{env.endpoint}</span>
         {env.kind === 'docker' && env.id !== 'docker:local' ? <RemoveEngine id={env.id} name={env.name} /> : null}
       </header>
-      {env.kind === 'docker' && (known || env.state === 'connected') ? (
+      {known || env.state === 'connected' ? (
         <>
           {env.state === 'unreachable' ? <Unreachable id={env.id} kind={env.kind} problem={env.problem} compact /> : null}
           <div className={env.state === 'connected' ? undefined : 'stale'} aria-label={env.state === 'connected' ? undefined : 'Last known state'}>
@@ -40,17 +40,9 @@ export function EnvironmentView() {
         </>
       ) : env.state === 'unreachable' ? (
         <Unreachable id={env.id} kind={env.kind} problem={env.problem} />
-      ) : env.state === 'connecting' ? (
+      ) : (
         <div className="empty" role="status">
           <span className="spinner" aria-hidden="true" /> Connecting to {env.name}…
-        </div>
-      ) : (
-        <div className="empty">
-          <h2>Connected to {env.name}</h2>
-          <p>
-            The cluster answers (version {env.version}). Listing its Deployments and StatefulSets as services is not part of this version of
-            Fleetdeck yet; use the Docker engines in the sidebar meanwhile.
-          </p>
         </div>
       )}
     </section>

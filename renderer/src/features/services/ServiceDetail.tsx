@@ -78,6 +78,8 @@ export function ServiceDetail({ service }: { service: Service }) {
           <LogsPanel service={service} />
         ) : tab === 'metrics' ? (
           <MetricsPanel service={service} />
+        ) : service.envId.startsWith('kube:') ? (
+          <p className="muted pad">Terminals into pods are not in this version of Fleetdeck; use kubectl exec meanwhile.</p>
         ) : termInstance && termInstance.state === 'running' ? (
           <>
             {running.length > 1 ? (

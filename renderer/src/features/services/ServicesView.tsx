@@ -45,6 +45,17 @@ export function ServicesView({ env }: { env: Environment }) {
       </p>
     );
   }
+  if (count === 0 && env.kind === 'kubernetes') {
+    return (
+      <div className="empty">
+        <h2>No workloads in {env.namespace ?? 'default'}</h2>
+        <p>
+          Deployments and StatefulSets of the namespace <code>{env.namespace ?? 'default'}</code> appear here as services, their pods as
+          instances. The namespace comes from the context in your kubeconfig (<code>kubectl config set-context --current --namespace=…</code>).
+        </p>
+      </div>
+    );
+  }
   if (count === 0) {
     return (
       <div className="empty">
