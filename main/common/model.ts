@@ -121,8 +121,9 @@ export interface MetricPoint {
   t: number;
   cpuPercent: number;
   memMiB: number;
-  rxKBps: number;
-  txKBps: number;
+  /** Absent where the environment does not report network (Kubernetes' metrics API). */
+  rxKBps?: number;
+  txKBps?: number;
   /** From the service's Prometheus /metrics; absent when it has none. */
   rps?: number;
   errorsPerSecond?: number;
@@ -131,4 +132,8 @@ export interface MetricPoint {
   instances: Record<string, { cpuPercent: number; memMiB: number }>;
 }
 
-export type MetricsEvent = { kind: 'history'; points: MetricPoint[] } | { kind: 'point'; point: MetricPoint };
+export type MetricsEvent =
+  | { kind: 'history'; points: MetricPoint[] }
+  | { kind: 'point'; point: MetricPoint }
+  /** Why no points come (no metrics API on the cluster, …): what happened and what to do. */
+  | { kind: 'problem'; message: string };

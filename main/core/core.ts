@@ -80,7 +80,7 @@ export class Core {
     const d = this.environments.dockerEnvironments.find((x) => x.id === envId);
     if (d) return d;
     this.environments.get(envId); // NOT_FOUND for unknown ids
-    throw new ApiError('NOT_FOUND', 'Terminals, metrics and engine activity are not available for Kubernetes contexts in this version.', 'Use kubectl exec and kubectl top meanwhile.');
+    throw new ApiError('NOT_FOUND', 'Terminals and engine activity are not available for Kubernetes contexts in this version.', 'Use kubectl exec meanwhile.');
   }
 
   /** Any environment's services: a Docker engine's, or a Kubernetes context's. */

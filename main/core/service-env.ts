@@ -2,7 +2,7 @@
  * What the API needs of any environment's services, Docker engine or Kubernetes context alike:
  * the panel asks the same questions of a Compose service and of a Deployment.
  */
-import type { Instance, LogEntry, Service } from '../common/model';
+import type { Instance, LogEntry, MetricPoint, Service } from '../common/model';
 import type { InstanceAction } from './docker/services';
 
 export interface ServicesLike {
@@ -31,6 +31,8 @@ export interface ServiceEnv {
   readonly kind: 'docker' | 'kubernetes';
   readonly services: ServicesLike;
   readonly followInstance: FollowInstance;
+  /** A service's figures once a second or so: what was kept, then each new point; `onProblem` says why there are none. */
+  watchMetrics(serviceId: string, onPoint: (p: MetricPoint) => void, onProblem: (message: string) => void): { history: MetricPoint[]; stop: () => void };
   whenSynced(timeoutMs: number): Promise<boolean>;
   onceSynced(fn: () => void): () => void;
   /** Calls `fn` if the environment is removed from Fleetdeck; returns how to stop listening. */

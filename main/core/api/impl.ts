@@ -113,9 +113,13 @@ export function createApiImpl(core: Core): ApiImpl {
         };
       },
       'metrics.watch': ({ envId, serviceId }, sink) => {
-        const env = core.dockerEnv(envId);
+        const env = core.serviceEnv(envId);
         env.services.get(serviceId);
-        const w = env.metrics.watch(serviceId, (point) => sink.next({ kind: 'point', point }));
+        const w = env.watchMetrics(
+          serviceId,
+          (point) => sink.next({ kind: 'point', point }),
+          (message) => sink.next({ kind: 'problem', message }),
+        );
         sink.next({ kind: 'history', points: w.history });
         const stopRemoved = env.onRemoved(() => sink.end(new ApiError('NOT_FOUND', `${env.name} was removed from Fleetdeck.`)));
         return () => {

@@ -8,6 +8,7 @@ import type { TemplateStore } from './templates';
 import { MetricsHub } from '../metrics/service-metrics';
 import { followContainer } from '../logs/docker-follow';
 import type { FollowInstance, ServiceEnv } from '../service-env';
+import type { MetricPoint } from '../../common/model';
 
 export class DockerEnvironment extends EventEmitter<{ removed: [] }> implements ServiceEnv {
   readonly kind = 'docker';
@@ -32,6 +33,10 @@ export class DockerEnvironment extends EventEmitter<{ removed: [] }> implements 
 
   readonly followInstance: FollowInstance = (i, options, onEntries, onEnd) =>
     followContainer(this.engine.api, { id: i.id, name: i.name }, options, onEntries, onEnd);
+
+  watchMetrics(serviceId: string, onPoint: (p: MetricPoint) => void) {
+    return this.metrics.watch(serviceId, onPoint);
+  }
 
   whenSynced(timeoutMs: number): Promise<boolean> {
     return this.discovery.whenSynced(timeoutMs);

@@ -5,12 +5,16 @@ import { toEntry } from '../logs/entry';
 import { LineSplitter } from '../logs/lines';
 import type { FollowInstance, ServiceEnv } from '../service-env';
 import { clientNode, configFor } from './kubeconfig';
+import { KubeMetricsHub } from './kube-metrics';
 import { KubeServices } from './kube-services';
+import type { MetricPoint } from '../../common/model';
 
 export class KubeEnvironment implements ServiceEnv {
   readonly kind = 'kubernetes';
   readonly services: KubeServices;
   private kc: K8s.KubeConfig | undefined;
+  private readonly problems = new Map<string, Set<(m: string) => void>>();
+  private readonly metrics: KubeMetricsHub;
 
   constructor(
     readonly id: string,
@@ -20,6 +24,24 @@ export class KubeEnvironment implements ServiceEnv {
     maxReplicas: number,
   ) {
     this.services = new KubeServices(id, namespace, maxReplicas);
+    this.metrics = new KubeMetricsHub(this.services, () => this.kc, (serviceId, message) => {
+      for (const f of this.problems.get(serviceId) ?? []) f(message);
+    });
+  }
+
+  watchMetrics(serviceId: string, onPoint: (p: MetricPoint) => void, onProblem: (message: string) => void) {
+    let set = this.problems.get(serviceId);
+    if (!set) this.problems.set(serviceId, (set = new Set()));
+    set.add(onProblem);
+    const w = this.metrics.watch(serviceId, onPoint);
+    const own = set;
+    return {
+      history: w.history,
+      stop: () => {
+        own.delete(onProblem);
+        w.stop();
+      },
+    };
   }
 
   async start(): Promise<void> {
@@ -28,6 +50,7 @@ export class KubeEnvironment implements ServiceEnv {
   }
 
   stop(): void {
+    this.metrics.close();
     this.services.stop();
   }
 

@@ -104,7 +104,7 @@ export class ServiceMetrics {
   }
 
   private emitPoint(): void {
-    const point: MetricPoint = { t: Date.now(), cpuPercent: 0, memMiB: 0, rxKBps: 0, txKBps: 0, instances: {} };
+    const point: MetricPoint & { rxKBps: number; txKBps: number } = { t: Date.now(), cpuPercent: 0, memMiB: 0, rxKBps: 0, txKBps: 0, instances: {} };
     let withRequests = 0;
     let rps = 0;
     let errors = 0;

@@ -27,7 +27,7 @@ test('a service’s metrics: CPU and memory per instance, and its own request ra
   const points: MetricPoint[] = [];
   let history: MetricPoint[] | undefined;
   const stop = core.api.streams['metrics.watch']({ envId: 'docker:local', serviceId: svc.id }, {
-    next: (e: MetricsEvent) => (e.kind === 'history' ? (history = e.points) : points.push(e.point)),
+    next: (e: MetricsEvent) => (e.kind === 'history' ? (history = e.points) : e.kind === 'point' ? points.push(e.point) : undefined),
     end: () => {},
   });
   t.after(stop);
@@ -60,7 +60,7 @@ test('a service’s metrics: CPU and memory per instance, and its own request ra
   assert.deepEqual(Object.keys(last.instances).sort(), svc.instances.map((i) => i.name).sort());
   assert.ok(last.memMiB > 10, `memory ${last.memMiB} MiB`);
   assert.ok(points.some((x) => x.cpuPercent > 0), 'CPU moved under load');
-  assert.ok(points.some((x) => x.rxKBps > 0), 'network moved under load');
+  assert.ok(points.some((x) => (x.rxKBps ?? 0) > 0), 'network moved under load');
 
   // A second watcher gets what was already measured.
   let second: MetricPoint[] = [];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { LogEvent, Service } from '../../../main/common/model';
+import type { LogEvent, MetricPoint, Service } from '../../../main/common/model';
 import { Core } from '../../../main/core/core';
 import { KubeFixture } from '../../fixtures/kube-apiserver/server';
 import { FAST, tempDir, waitFor } from '../kube-fixture/helpers';
@@ -101,9 +101,24 @@ test('the logs of a Deployment follow all its pods, merged, with levels', async 
   }
 });
 
-test('Kubernetes terminals and metrics say plainly they are not there yet', () => {
+test('a Deployment’s CPU and memory come from the metrics API, per pod', async () => {
+  const svc = user()!;
+  const points: MetricPoint[] = [];
+  const stop = core.api.streams['metrics.watch']({ envId: ENV, serviceId: svc.id }, { next: (e) => e.kind === 'point' && points.push(e.point), end: () => {} });
+  try {
+    await waitFor('a point for every pod', () => points.find((p) => Object.keys(p.instances).length === svc.instances.length), 10_000);
+    const p = points.find((x) => Object.keys(x.instances).length === svc.instances.length)!;
+    assert.ok(p.cpuPercent > 0 && p.memMiB > 0, JSON.stringify(p));
+    assert.equal(p.rps, undefined, 'no request figures: pod addresses are never contacted');
+    assert.equal(p.rxKBps, undefined);
+  } finally {
+    stop();
+  }
+});
+
+test('Kubernetes terminals say plainly they are not there yet', () => {
   assert.throws(
-    () => core.api.streams['metrics.watch']({ envId: ENV, serviceId: user()!.id }, { next: () => {}, end: () => {} }),
+    () => core.api.streams['terminal.open']({ envId: ENV, instance: user()!.instances[0]!.name, cols: 80, rows: 24 }, { next: () => {}, end: () => {} }),
     /not available for Kubernetes contexts/,
   );
 });

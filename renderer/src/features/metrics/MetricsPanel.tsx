@@ -21,17 +21,21 @@ interface ChartSpec {
 export function MetricsPanel({ service }: { service: Service }) {
   const [points, setPoints] = useState<MetricPoint[]>([]);
   const [ended, setEnded] = useState<ApiErrorBody | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
   const buffer = useRef<MetricPoint[]>([]);
 
   useEffect(() => {
     buffer.current = [];
     setPoints([]);
     setEnded(undefined);
+    setProblem(undefined);
     // Points arrive once a second; React re-renders with them, never more often.
     return api.subscribe(
       'metrics.watch',
       { envId: service.envId, serviceId: service.id },
       (e) => {
+        if (e.kind === 'problem') return setProblem(e.message);
+        setProblem(undefined);
         buffer.current = (e.kind === 'history' ? e.points : [...buffer.current, e.point]).slice(-WINDOW);
         setPoints(buffer.current);
       },
@@ -48,19 +52,24 @@ export function MetricsPanel({ service }: { service: Service }) {
     pick: (p, key) => (key === '__total' ? p[total] : p.instances[key]?.[field]),
   });
   const hasRequests = points.some((p) => p.rps !== undefined);
+  const hasNetwork = points.some((p) => p.rxKBps !== undefined);
   const charts: ChartSpec[] = [
     perInstance('CPU', '%', 'cpuPercent', 'cpuPercent', 10),
     perInstance('Memory', 'MiB', 'memMiB', 'memMiB', 64),
-    {
-      title: 'Network',
-      unit: 'KB/s',
-      floor: 10,
-      lines: [
-        { key: 'rx', label: 'in' },
-        { key: 'tx', label: 'out' },
-      ],
-      pick: (p, k) => (k === 'rx' ? p.rxKBps : p.txKBps),
-    },
+    ...(hasNetwork
+      ? [
+          {
+            title: 'Network',
+            unit: 'KB/s',
+            floor: 10,
+            lines: [
+              { key: 'rx', label: 'in' },
+              { key: 'tx', label: 'out' },
+            ],
+            pick: (p: MetricPoint, k: string) => (k === 'rx' ? p.rxKBps : p.txKBps),
+          },
+        ]
+      : []),
     ...(hasRequests
       ? [
           { title: 'Requests', unit: 'req/s', floor: 5, lines: [{ key: 'rps', label: 'requests' }], pick: (p: MetricPoint) => p.rps },
@@ -76,6 +85,10 @@ export function MetricsPanel({ service }: { service: Service }) {
         <p role="alert" className="error">
           {formatError(ended)}
         </p>
+      ) : problem ? (
+        <p role="alert" className="error">
+          {problem}
+        </p>
       ) : points.length === 0 ? (
         <p role="status" className="progress">
           <span className="spinner" aria-hidden="true" /> Collecting the first samples…
@@ -88,8 +101,9 @@ export function MetricsPanel({ service }: { service: Service }) {
       </div>
       {points.length > 0 && !hasRequests ? (
         <p className="muted note">
-          No request figures: none of this service’s instances publishes Prometheus <code>/metrics</code> (with <code>http_requests_total</code>) on a
-          port of 127.0.0.1.
+          {service.envId.startsWith('kube:')
+            ? 'CPU and memory come from the cluster’s metrics API. Request figures need the pods’ own /metrics, which Fleetdeck does not reach on pod addresses.'
+            : 'No request figures: none of this service’s instances publishes Prometheus /metrics (with http_requests_total) on a port of 127.0.0.1.'}
         </p>
       ) : null}
     </section>
