@@ -86,6 +86,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
     this.stopped = true;
     for (const d of this.docker) {
       d.metrics.close();
+      d.discovery.close();
       d.engine.stop();
     }
     for (const s of this.kube.values()) clearTimeout(s.timer);

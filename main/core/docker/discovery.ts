@@ -35,6 +35,7 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
   /** Containers that changed while a resync's list was in flight: re-inspected after it lands. */
   private changedDuringResync: Set<string> | undefined;
   private resyncRetry: NodeJS.Timeout | undefined;
+  private recheck: NodeJS.Timeout | undefined;
   private resyncAttempt = 0;
 
   constructor(engine: DockerEngine) {
@@ -44,8 +45,23 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
     engine.on('status', (st) => {
       if (st.state !== 'connected') clearTimeout(this.resyncRetry);
     });
+    // A safety net, not a poll: containers in a passing state (health 'starting', 'restarting')
+    // are looked at again every 5 s, in case the engine's event for their next state was lost.
+    this.recheck = setInterval(() => {
+      if (this.engine.status.state !== 'connected') return;
+      for (const c of this.containers.values()) {
+        if (c.instance.health === 'starting' || c.instance.state === 'restarting' || c.instance.state === 'created') this.dirty.add(c.instance.id);
+      }
+      if (this.dirty.size) void this.flush();
+    }, 5000);
+    this.recheck.unref?.();
     engine.on('event', (e) => this.onEvent(e));
     if (engine.status.state === 'connected') void this.resync();
+  }
+
+  /** Stops the safety-net timer (the engine's own stop ends the rest). */
+  close(): void {
+    clearInterval(this.recheck);
   }
 
   get isSynced(): boolean {

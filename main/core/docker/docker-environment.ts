@@ -49,6 +49,7 @@ export class DockerEnvironment extends EventEmitter<{ removed: [] }> implements 
   /** The user removed this engine from Fleetdeck: stop, and tell whoever streams from it. */
   remove(): void {
     this.metrics.close();
+    this.discovery.close();
     this.engine.stop();
     this.emit('removed');
   }

@@ -31,7 +31,7 @@ before(async () => {
   await ensureUserImage();
   docker('network', 'create', `${project}-net`);
   docker('run', '-d', '--name', `${project}-api-1`, '--network', `${project}-net`, '--network-alias', 'api', '--label', 'dev.fleetdeck.service=api',
-    '--label', `dev.fleetdeck.project=${project}`, '--health-interval', '1s', '-p', '127.0.0.1::5000', USER_IMAGE);
+    '--label', `dev.fleetdeck.project=${project}`, '--no-healthcheck', '-p', '127.0.0.1::5000', USER_IMAGE);
 });
 after(() => {
   if (skip) return;
