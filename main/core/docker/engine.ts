@@ -44,6 +44,8 @@ export class DockerEngine extends EventEmitter<Events> {
   private retry: NodeJS.Timeout | undefined;
   private attempt = 0;
   private lastEventNano = 0;
+  /** Events of the last seconds by identity: a resumed stream repeats them (since is in whole seconds). */
+  private recent = new Map<string, number>();
   private stopped = true;
   /** One connect at a time: a "Retry now" during a pending retry must not open a second events stream. */
   private connecting = false;
@@ -131,9 +133,17 @@ export class DockerEngine extends EventEmitter<Events> {
         } catch {
           continue; // a torn line after a reconnect; the resync covers it
         }
-        // `since` is in whole seconds, so a resumed stream repeats the last second's events.
-        if (ev.timeNano && ev.timeNano <= this.lastEventNano) continue;
-        this.lastEventNano = ev.timeNano || this.lastEventNano;
+        // `since` is in whole seconds, so a resumed stream repeats the last second's events: drop
+        // exact repeats. Not "older than the newest seen": the engine stamps events before it
+        // publishes them, so under load a newer one can come first, and the older one still counts.
+        const key = `${ev.timeNano}|${ev.Type}|${ev.Action}|${ev.Actor?.ID}`;
+        if (this.recent.has(key)) continue;
+        this.recent.set(key, ev.timeNano);
+        if (this.recent.size > 2000) {
+          const cutoff = this.lastEventNano - 5e9;
+          for (const [k, t] of this.recent) if (t < cutoff) this.recent.delete(k);
+        }
+        this.lastEventNano = Math.max(this.lastEventNano, ev.timeNano || 0);
         const now = Date.now();
         this.eventTimes.push(now);
         if (this.eventTimes.length > 4096) this.eventTimes = this.eventTimes.filter((t) => t >= now - 5000); // bounded without a viewer
