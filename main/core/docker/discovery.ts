@@ -10,6 +10,7 @@ import type { Instance } from '../../common/model';
 import type { DockerEngine, DockerEngineEvent } from './engine';
 import { toInstance } from './instance';
 import { serviceKeyOf, type ServiceKey } from './labels';
+import { onceSynced, whenSynced } from '../sync-gate';
 
 export interface DiscoveredContainer {
   instance: Instance;
@@ -70,29 +71,12 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
 
   /** Resolves true once the first full list is in (at once if it is), false after `timeoutMs`. */
   whenSynced(timeoutMs = 30_000): Promise<boolean> {
-    if (this.synced) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        resolve(true);
-      };
-      const t = setTimeout(() => {
-        this.off('synced', done);
-        resolve(false);
-      }, timeoutMs);
-      t.unref?.();
-      this.once('synced', done);
-    });
+    return whenSynced(this, timeoutMs);
   }
 
-  /** Calls `fn` once synced; returns how to stop waiting (for streams that may end first). */
+  /** Calls `fn` once synced; returns how to stop waiting. */
   onceSynced(fn: () => void): () => void {
-    if (this.synced) {
-      fn();
-      return () => {};
-    }
-    this.once('synced', fn);
-    return () => this.off('synced', fn);
+    return onceSynced(this, fn);
   }
 
   private onEvent(e: DockerEngineEvent): void {

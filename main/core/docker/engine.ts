@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import Docker from 'dockerode';
 import type { ConnectionState } from '../../common/model';
 import type { DockerEndpoint } from './endpoint';
+import { onNdjson } from '../ndjson';
 
 export interface DockerEngineEvent {
   Type: string;
@@ -119,36 +120,22 @@ export class DockerEngine extends EventEmitter<Events> {
 
   private watch(stream: NodeJS.ReadableStream): void {
     this.events = stream;
-    let buf = '';
-    stream.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i).trim();
-        buf = buf.slice(i + 1);
-        if (!line) continue;
-        let ev: DockerEngineEvent;
-        try {
-          ev = JSON.parse(line) as DockerEngineEvent;
-        } catch {
-          continue; // a torn line after a reconnect; the resync covers it
-        }
-        // `since` is in whole seconds, so a resumed stream repeats the last second's events: drop
-        // exact repeats. Not "older than the newest seen": the engine stamps events before it
-        // publishes them, so under load a newer one can come first, and the older one still counts.
-        const key = `${ev.timeNano}|${ev.Type}|${ev.Action}|${ev.Actor?.ID}`;
-        if (this.recent.has(key)) continue;
-        this.recent.set(key, ev.timeNano);
-        if (this.recent.size > 2000) {
-          const cutoff = this.lastEventNano - 5e9;
-          for (const [k, t] of this.recent) if (t < cutoff) this.recent.delete(k);
-        }
-        this.lastEventNano = Math.max(this.lastEventNano, ev.timeNano || 0);
-        const now = Date.now();
-        this.eventTimes.push(now);
-        if (this.eventTimes.length > 4096) this.eventTimes = this.eventTimes.filter((t) => t >= now - 5000); // bounded without a viewer
-        this.emit('event', ev);
+    onNdjson<DockerEngineEvent>(stream, (ev) => {
+      // `since` is in whole seconds, so a resumed stream repeats the last second's events: drop
+      // exact repeats. Not "older than the newest seen": the engine stamps events before it
+      // publishes them, so under load a newer one can come first, and the older one still counts.
+      const key = `${ev.timeNano}|${ev.Type}|${ev.Action}|${ev.Actor?.ID}`;
+      if (this.recent.has(key)) return;
+      this.recent.set(key, ev.timeNano);
+      if (this.recent.size > 2000) {
+        const cutoff = this.lastEventNano - 5e9;
+        for (const [k, t] of this.recent) if (t < cutoff) this.recent.delete(k);
       }
+      this.lastEventNano = Math.max(this.lastEventNano, ev.timeNano || 0);
+      const now = Date.now();
+      this.eventTimes.push(now);
+      if (this.eventTimes.length > 4096) this.eventTimes = this.eventTimes.filter((t) => t >= now - 5000); // bounded without a viewer
+      this.emit('event', ev);
     });
     const broken = (err?: unknown) => {
       if (this.events !== stream) return;

@@ -9,6 +9,7 @@ import { ApiError } from '../../common/errors';
 import type { Instance, Service } from '../../common/model';
 import { clientNode, describeKubeError } from './kubeconfig';
 import { parseServiceId, workloadToService } from './model';
+import { onceSynced, whenSynced } from '../sync-gate';
 
 type Informer<T extends K8s.KubernetesObject> = K8s.Informer<T> & K8s.ObjectCache<T>;
 
@@ -158,28 +159,14 @@ export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
     }
   }
 
-  whenSynced(timeoutMs: number): Promise<boolean> {
-    if (this.synced) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        resolve(true);
-      };
-      const t = setTimeout(() => {
-        this.off('synced', done);
-        resolve(false);
-      }, timeoutMs);
-      this.once('synced', done);
-    });
+  /** Resolves true once the first full list is in (at once if it is), false after `timeoutMs`. */
+  whenSynced(timeoutMs = 30_000): Promise<boolean> {
+    return whenSynced(this, timeoutMs);
   }
 
+  /** Calls `fn` once synced; returns how to stop waiting. */
   onceSynced(fn: () => void): () => void {
-    if (this.synced) {
-      fn();
-      return () => {};
-    }
-    this.once('synced', fn);
-    return () => this.off('synced', fn);
+    return onceSynced(this, fn);
   }
 
   /** The pod's first container: pods/log needs one named when a pod has several. */

@@ -1,5 +1,6 @@
 /** CPU, memory and network of one container from the engine's stats stream (about one sample a second). */
 import type Docker from 'dockerode';
+import { onNdjson } from '../ndjson';
 
 export interface ContainerSample {
   t: number;
@@ -48,19 +49,11 @@ export function streamStats(docker: Docker, id: string, onSample: (s: ContainerS
     .then((s) => {
       stream = s as unknown as NodeJS.ReadableStream;
       if (stopped) return void (stream as unknown as { destroy(): void }).destroy();
-      let buf = '';
-      stream.on('data', (chunk: Buffer) => {
-        buf += chunk.toString('utf8');
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i).trim();
-          buf = buf.slice(i + 1);
-          if (!line) continue;
-          try {
-            onSample(toSample(JSON.parse(line) as Stats));
-          } catch {
-            /* a torn or odd sample: the next one comes in a second */
-          }
+      onNdjson<Stats>(stream, (stats) => {
+        try {
+          onSample(toSample(stats));
+        } catch {
+          /* an odd sample: the next one comes in a second */
         }
       });
       stream.on('error', () => {});

@@ -1,11 +1,10 @@
-import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
-import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
+import type { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import type { Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
+import { mountXterm } from '../terminal/mount-xterm';
 import { droppedLine, formatEntry, instanceColours, noticeLine } from '../../../../main/common/log-format';
 
 const ALL = '';
@@ -25,42 +24,22 @@ export function LogsPanel({ service }: { service: Service }) {
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const dark = document.documentElement.dataset.theme === 'dark';
-    const t = new Terminal({
+    const { term: t, dispose } = mountXterm(el, {
       disableStdin: true,
       convertEol: true,
-      scrollback: 5000,
       fontSize: 12,
       allowProposedApi: true, // search decorations
-      fontFamily: 'ui-monospace, "SFMono-Regular", "JetBrains Mono", Menlo, Consolas, "Liberation Mono", monospace',
-      theme: dark ? { background: '#111317', foreground: '#e6e8ec' } : { background: '#fbfbfc', foreground: '#1b1d21', cursor: '#fbfbfc' },
       linkHandler: { activate: () => {} }, // OSC 8 links from logs are never followed
+      cursorInactiveStyle: 'none',
     });
     // Defence in depth: the engine already removed these, but a log pane never acts on them.
     for (const osc of [0, 1, 2, 4, 8, 10, 11, 12, 52]) t.parser.registerOscHandler(osc, () => true);
-    const fit = new FitAddon();
     const finder = new SearchAddon({ highlightLimit: 1000 });
-    t.loadAddon(fit);
     t.loadAddon(finder);
-    t.open(el);
-    try {
-      fit.fit();
-    } catch {
-      /* not laid out yet */
-    }
     term.current = t;
     search.current = finder;
-    const ro = new ResizeObserver(() => {
-      try {
-        fit.fit();
-      } catch {
-        /* hidden */
-      }
-    });
-    ro.observe(el);
     return () => {
-      ro.disconnect();
-      t.dispose();
+      dispose();
       term.current = undefined;
     };
   }, []);

@@ -1,10 +1,8 @@
-import { FitAddon } from '@xterm/addon-fit';
-import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import type { Instance } from '../../../../main/common/model';
 import { api } from '../../api/instance';
+import { mountXterm } from './mount-xterm';
 
 type Phase = { kind: 'opening' } | { kind: 'open' } | { kind: 'closed'; message: string };
 
@@ -16,22 +14,7 @@ export function TerminalPanel({ envId, instance }: { envId: string; instance: In
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const dark = document.documentElement.dataset.theme === 'dark';
-    const term = new Terminal({
-      fontFamily: 'ui-monospace, "SFMono-Regular", "JetBrains Mono", Menlo, Consolas, "Liberation Mono", monospace',
-      fontSize: 13,
-      scrollback: 5000,
-      cursorBlink: true,
-      theme: dark ? { background: '#111317', foreground: '#e6e8ec' } : { background: '#fbfbfc', foreground: '#1b1d21', cursor: '#1b1d21' },
-    });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(el);
-    try {
-      fit.fit();
-    } catch {
-      /* not laid out yet: the observer fits it */
-    }
+    const { term, dispose } = mountXterm(el, { fontSize: 13, cursorBlink: true });
     let terminalId: string | undefined;
     // xterm's flow-control pattern: pause the shell while xterm has too much unparsed output.
     const HIGH = 256 * 1024;
@@ -73,20 +56,11 @@ export function TerminalPanel({ envId, instance }: { envId: string; instance: In
     const resize = term.onResize(({ cols, rows }) => {
       if (terminalId) void api.call('terminal.resize', { terminalId, cols, rows }).catch(() => {});
     });
-    const ro = new ResizeObserver(() => {
-      try {
-        fit.fit();
-      } catch {
-        /* hidden */
-      }
-    });
-    ro.observe(el);
     return () => {
-      ro.disconnect();
       input.dispose();
       resize.dispose();
       unsubscribe();
-      term.dispose();
+      dispose();
     };
   }, [envId, instance.id]);
 
