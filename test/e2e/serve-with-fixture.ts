@@ -1,7 +1,7 @@
 // The e2e server: the Kubernetes API fixture (services-sample/k8s loaded, fast controller) on
 // 127.0.0.1, and `fleetdeck serve` (the build) with a kubeconfig for it. Ctrl-C / SIGTERM stop both.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KubeFixture } from '../fixtures/kube-apiserver/server';
@@ -10,14 +10,13 @@ const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'fd-e2e-kube-'));
 const kubeconfigPath = join(dir, 'config');
 const fixture = await KubeFixture.start({
+  kubeconfigPath,
   contextName: 'fixture-cluster',
+  namespace: 'fleetdeck-samples',
   token: 'e2e-kube-token',
   load: [join(root, 'services-sample/k8s')],
   controller: { startDelayMs: 200, readyDelayMs: 300, maxGraceMs: 500, logIntervalMs: 500 },
 });
-const kc = fixture.kubeconfig() as { contexts: { context: { namespace?: string } }[] };
-for (const c of kc.contexts) c.context.namespace = 'fleetdeck-samples';
-writeFileSync(kubeconfigPath, JSON.stringify(kc));
 
 const serve = spawn(process.execPath, [join(root, 'dist/main/cli.js'), 'serve', ...process.argv.slice(2)], {
   env: { ...process.env, KUBECONFIG: kubeconfigPath },

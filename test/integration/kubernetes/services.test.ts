@@ -1,7 +1,6 @@
 // Starts: the Kubernetes API fixture on 127.0.0.1 (with a bearer token) loaded with services-sample/k8s,
 // and a Fleetdeck core pointed at it through a kubeconfig: Deployments seen, scaled and restarted as services.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { LogEvent, MetricPoint, Service } from '../../../main/common/model';
@@ -19,15 +18,13 @@ let core: Core;
 before(async () => {
   const kubeconfigPath = join(dir.path, 'config');
   fixture = await KubeFixture.start({
+    kubeconfigPath,
     contextName: CTX,
+    namespace: 'fleetdeck-samples', // also declared by the manifests: loading must not trip over it
     token: 'kube-svc-token',
     load: [join(root, 'services-sample/k8s')],
     controller: FAST,
   });
-  // The context selects the samples' namespace, as `kubectl config set-context --namespace` would.
-  const kc = fixture.kubeconfig() as { contexts: { context: { namespace?: string } }[] };
-  for (const c of kc.contexts) c.context.namespace = 'fleetdeck-samples';
-  writeFileSync(kubeconfigPath, JSON.stringify(kc));
   core = new Core({
     mode: 'cli',
     env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
@@ -87,6 +84,8 @@ test('a rolling restart replaces every pod; removing a pod gets it replaced', as
 });
 
 test('the logs of a Deployment follow all its pods, merged, with levels', async () => {
+  // After the previous test a replaced pod may still be terminating: follow the live ones.
+  await waitFor('only running pods', () => user()?.instances.every((i) => i.state === 'running'), 15_000);
   const svc = user()!;
   const events: LogEvent[] = [];
   const stop = core.api.streams['logs.follow']({ envId: ENV, serviceId: svc.id, tail: 5 } as never, { next: (e) => events.push(e), end: () => {} });
