@@ -56,7 +56,7 @@ test('the engine going away is reported, the last state kept, and a reconnect re
   await untilServices(core, () => idOf()?.instances.length === 3);
 });
 
-test('a container started from a terminal shows up in well under a second', { skip: skip || (base() ? false : 'no base image') }, async (t) => {
+test('a container started from a terminal shows up in well under a second', { skip: skip || (base() ? false : 'no fleetdeck/node-base image; npm run samples:build makes it (npm test runs it first)') }, async (t) => {
   const core = await testCore();
   t.after(() => {
     core.stop();
@@ -74,7 +74,7 @@ test('a container started from a terminal shows up in well under a second', { sk
   assert.ok(Math.max(...lags) < 1000, `seen ${lags.join(', ')} ms after docker run returned`);
 });
 
-test('a container killed, or turning unhealthy, from a terminal shows within a second', { skip: skip || (base() ? false : 'no base image') }, async (t) => {
+test('a container killed, or turning unhealthy, from a terminal shows within a second', { skip: skip || (base() ? false : 'no fleetdeck/node-base image; npm run samples:build makes it (npm test runs it first)') }, async (t) => {
   const core = await testCore();
   const name = `${project}-sick`;
   t.after(() => {

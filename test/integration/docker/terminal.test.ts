@@ -43,7 +43,7 @@ test('a terminal runs a command in the container and shows its output', { skip }
 test('a container without a shell gets a clear message', { skip }, async (t) => {
   // The engine's own pause-less minimal case: a container whose image has no /bin/sh.
   const image = docker('images', 'fleetdeck/node-base', '--format', '{{.Repository}}:{{.Tag}}').split('\n')[0];
-  if (!image) return t.skip('no base image');
+  if (!image) return t.skip('no fleetdeck/node-base image; npm run samples:build makes it (npm test runs it first)');
   const noshell = `${name}-noshell`;
   // Same image, but /bin/sh hidden behind an empty tmpfs over /bin: no shell to exec.
   docker('run', '-d', '--name', noshell, '--tmpfs', '/bin', image, '/usr/local/bin/node', '-e', 'setInterval(() => {}, 1e9)');
@@ -62,7 +62,7 @@ test('a container without a shell gets a clear message', { skip }, async (t) => 
 
 test('a shell writing as fast as it can is held while the viewer or the pipe is behind', { skip }, async (t) => {
   const image = docker('images', 'fleetdeck/node-base', '--format', '{{.Repository}}:{{.Tag}}').split('\n')[0];
-  if (!image) return t.skip('no base image');
+  if (!image) return t.skip('no fleetdeck/node-base image; npm run samples:build makes it (npm test runs it first)');
   const flood = `${name}-flood`;
   docker('run', '-d', '--name', flood, image, 'node', '-e', 'setInterval(() => {}, 1e9)');
   const core = await testCore();
