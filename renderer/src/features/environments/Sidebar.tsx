@@ -22,6 +22,7 @@ export function Sidebar() {
         onClick={() => select(e.id)}
       >
         <span className="env-name">{e.name}</span>
+        {e.namespace ? <span className="env-ns mono">ns {e.namespace}</span> : null}
         <span className="env-meta">
           <StatusDot state={e.state} />
           {e.version ? <span className="mono env-version">{e.version}</span> : null}

@@ -41,7 +41,7 @@ export function ServicesView({ env }: { env: Environment }) {
   if (!loaded) {
     return (
       <p role="status" className="empty-lead">
-        <span className="spinner" aria-hidden="true" /> Listing containers…
+        <span className="spinner" aria-hidden="true" /> {env.kind === 'docker' ? 'Listing containers…' : `Listing workloads in ${env.namespace ?? 'default'}…`}
       </p>
     );
   }
