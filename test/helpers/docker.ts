@@ -20,3 +20,9 @@ export function skipReason(): string | false {
   if (why) console.log(`# skipped: ${why}`);
   return why ?? false;
 }
+
+/** Removes every container a test made under its project label (running or not). */
+export function removeProject(project: string): void {
+  const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
+  if (ids.length) docker('rm', '-f', ...ids);
+}

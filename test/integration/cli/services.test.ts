@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { docker, skipReason } from '../../helpers/docker';
+import { docker, removeProject, skipReason } from '../../helpers/docker';
 import { USER_IMAGE, ensureUserImage } from '../../helpers/sample-image';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -35,8 +35,7 @@ before(async () => {
 });
 after(() => {
   if (skip) return;
-  const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
-  if (ids.length) docker('rm', '-f', ...ids);
+  removeProject(project);
   docker('network', 'rm', `${project}-net`);
 });
 

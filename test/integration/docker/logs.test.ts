@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { LogEntry, LogEvent } from '../../../main/common/model';
 import type { Core } from '../../../main/core/core';
-import { docker, skipReason } from '../../helpers/docker';
+import { docker, removeProject, skipReason } from '../../helpers/docker';
 import { testCore, untilServices } from '../../helpers/core';
 import { USER_IMAGE, ensureUserImage } from '../../helpers/sample-image';
 
@@ -22,8 +22,7 @@ before(async () => {
 after(() => {
   if (skip) return;
   core?.stop();
-  const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
-  if (ids.length) docker('rm', '-f', ...ids);
+  removeProject(project);
 });
 
 function follow(params: { serviceId?: string; instance?: string; tail?: number }, backlog = () => 0) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { MetricPoint, MetricsEvent } from '../../../main/common/model';
-import { docker, skipReason } from '../../helpers/docker';
+import { docker, removeProject, skipReason } from '../../helpers/docker';
 import { testCore, untilServices } from '../../helpers/core';
 import { USER_IMAGE, ensureUserImage } from '../../helpers/sample-image';
 
@@ -20,8 +20,7 @@ test('a service’s metrics: CPU and memory per instance, and its own request ra
   const core = await testCore();
   t.after(() => {
     core.stop();
-    const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', ...ids);
+    removeProject(project);
   });
   const svc = (await untilServices(core, (l) => l.find((s) => s.project === project)?.running === 2)).find((s) => s.project === project)!;
   const points: MetricPoint[] = [];

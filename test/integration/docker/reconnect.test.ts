@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { docker, skipReason } from '../../helpers/docker';
+import { docker, removeProject, skipReason } from '../../helpers/docker';
 import { testCore, untilServices } from '../../helpers/core';
 import { EngineRelay } from '../../helpers/socket-proxy';
 
@@ -24,8 +24,7 @@ test('the engine going away is reported, the last state kept, and a reconnect re
   t.after(async () => {
     core.stop();
     await relay.stop();
-    const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', ...ids);
+    removeProject(project);
   });
   const idOf = () => core.services.list().find((s) => s.project === project);
 
@@ -60,8 +59,7 @@ test('a container started from a terminal shows up in well under a second', { sk
   const core = await testCore();
   t.after(() => {
     core.stop();
-    const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
-    if (ids.length) docker('rm', '-f', ...ids);
+    removeProject(project);
   });
   const lags: number[] = [];
   for (let i = 0; i < 3; i++) {

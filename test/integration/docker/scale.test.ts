@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Core } from '../../../main/core/core';
 import type { DockerEngineEvent } from '../../../main/core/docker/engine';
-import { docker, skipReason } from '../../helpers/docker';
+import { docker, removeProject, skipReason } from '../../helpers/docker';
 import { testCore, untilServices } from '../../helpers/core';
 import { USER_IMAGE, ensureUserImage } from '../../helpers/sample-image';
 
@@ -42,8 +42,7 @@ before(async () => {
 after(() => {
   if (skip) return;
   core?.stop();
-  const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
-  if (ids.length) docker('rm', '-f', ...ids);
+  removeProject(project);
   docker('network', 'rm', net);
 });
 
