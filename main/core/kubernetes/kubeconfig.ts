@@ -50,9 +50,25 @@ export async function loadKubeConfig(env: NodeJS.ProcessEnv = process.env) {
 export function listContexts(kc: import('@kubernetes/client-node').KubeConfig): KubeContextInfo[] {
   return kc.getContexts().map((c) => ({
     name: c.name,
-    server: kc.getCluster(c.cluster)?.server ?? '',
+    server: displayServer(kc.getCluster(c.cluster)?.server ?? ''),
     namespace: c.namespace ?? 'default',
   }));
+}
+
+/**
+ * A cluster's server URL as the window may show it: kubeconfigs in the wild carry credentials
+ * in it (`https://user:pass@host`, `?access_token=…` behind some proxies), so user info, query
+ * and fragment never leave this module. What does not parse as a URL is cut at anything that
+ * could hold them.
+ */
+export function displayServer(server: string): string {
+  try {
+    const u = new URL(server);
+    if (!u.host) throw new Error('no host'); // `user:pass@host` parses as scheme `user:`
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return server.replace(/^([a-z][\w+.-]*:\/\/)?[^/?#]*@/i, '$1').replace(/[?#].*$/s, '');
+  }
 }
 
 /** A KubeConfig of its own per context: client-node looks auth up from the *current* context. */
@@ -91,5 +107,6 @@ export function describeKubeError(e: unknown): string {
   }
   if (x?.cause?.code) return x.cause.code === 'ECONNREFUSED' ? 'connection refused' : x.cause.code;
   const first = (x?.message ?? String(e)).split('\n')[0] ?? '';
-  return first.slice(0, 200);
+  // Network errors quote the URL they tried, credentials and all.
+  return first.replace(/[a-z][\w+.-]*:\/\/\S+/gi, (url) => displayServer(url)).slice(0, 200);
 }

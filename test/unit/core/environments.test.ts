@@ -8,9 +8,12 @@ import { test } from 'node:test';
 import { DockerEnvironment } from '../../../main/core/docker/docker-environment';
 import { TemplateStore } from '../../../main/core/docker/templates';
 import { Environments } from '../../../main/core/environments';
+import { displayServer } from '../../../main/core/kubernetes/kubeconfig';
 import type { Environment } from '../../../main/common/model';
 
 const SECRET = 'sEcReT-bearer-token-do-not-leak';
+const URL_PASSWORD = 'url-pAsSwOrD-do-not-leak';
+const URL_TOKEN = 'url-access-tOkEn-do-not-leak';
 
 test('kubeconfig contexts become environments; reachable ones show the cluster version; no secret leaves', async (t) => {
   let authSeen = '';
@@ -45,6 +48,8 @@ clusters:
   cluster: { server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true }
 - name: gone
   cluster: { server: "http://127.0.0.1:${deadPort}", insecure-skip-tls-verify: true }
+- name: creds
+  cluster: { server: "http://admin:${URL_PASSWORD}@127.0.0.1:${deadPort}/k8s/clusters/c-1?access_token=${URL_TOKEN}#frag", insecure-skip-tls-verify: true }
 users:
 - name: me
   user: { token: "${SECRET}" }
@@ -53,6 +58,8 @@ contexts:
   context: { cluster: dev, user: me, namespace: shop }
 - name: gone
   context: { cluster: gone, user: me }
+- name: creds
+  context: { cluster: creds, user: me }
 `,
   );
 
@@ -62,14 +69,14 @@ contexts:
   const settled = new Promise<Environment[]>((resolve) => {
     const check = (l: Environment[]) => {
       const kube = l.filter((e) => e.kind === 'kubernetes');
-      if (kube.length === 2 && kube.every((e) => e.state !== 'connecting')) resolve(l);
+      if (kube.length === 3 && kube.every((e) => e.state !== 'connecting')) resolve(l);
     };
     envs.on('change', check);
   });
   await envs.start();
   const list = await settled;
 
-  assert.deepEqual(list.map((e) => e.id), ['docker:local', 'kube:dev', 'kube:gone']);
+  assert.deepEqual(list.map((e) => e.id), ['docker:local', 'kube:dev', 'kube:gone', 'kube:creds']);
   const dev = list[1]!;
   assert.equal(dev.state, 'connected');
   assert.equal(dev.version, 'v1.31.2');
@@ -79,6 +86,19 @@ contexts:
   assert.match(gone.problem ?? '', /Cannot reach cluster "gone".*connection refused/);
   assert.equal(authSeen, `Bearer ${SECRET}`, 'the probe authenticated with the context credentials');
   assert.doesNotMatch(JSON.stringify(list), new RegExp(SECRET), 'credentials must never be in what the UI receives');
+  const creds = list[3]!;
+  assert.equal(creds.endpoint, `http://127.0.0.1:${deadPort}/k8s/clusters/c-1`, 'the server is shown without user info, query or fragment');
+  assert.equal(creds.state, 'unreachable');
+  for (const secret of [URL_PASSWORD, URL_TOKEN, 'admin:']) {
+    assert.ok(!JSON.stringify(list).includes(secret), `"${secret}" from the server URL must not reach the window`);
+  }
+});
+
+test('server URLs lose their credentials even when they do not parse as URLs', () => {
+  assert.equal(displayServer('https://u:p@k8s.example:6443/?access_token=x'), 'https://k8s.example:6443');
+  assert.equal(displayServer('https://k8s.example:6443'), 'https://k8s.example:6443');
+  assert.equal(displayServer('https://u:p@exa mple/x?token=y'), 'https://exa mple/x');
+  assert.equal(displayServer('u:p@host:6443?t=1'), 'host:6443');
 });
 
 test('no kubeconfig file means no Kubernetes environments, and no error', async (t) => {
