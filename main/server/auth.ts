@@ -36,20 +36,64 @@ export function presentedToken(req: IncomingMessage, url: URL, cookieName: strin
 }
 
 /**
- * A browser always sends Origin on a WebSocket: it must be this server's own.
- * Non-browser clients (the CLI, tests) send none and rely on the token alone.
+ * The names a page of this server may be reached by. A DNS-rebinding page (`evil.example`
+ * resolving to 127.0.0.1) sends its own name in Host and Origin, so both are compared with
+ * this list, never with each other. With `--allow-remote` the server is meant to be reached
+ * by names it cannot know, and the token is the guard.
  */
-export function originAllowed(origin: string | undefined, host: string | undefined): boolean {
-  if (origin === undefined) return true;
+export interface HostPolicy {
+  port: number;
+  /** The address serve was bound to (`127.0.0.1`, `::1`, `0.0.0.0`…). */
+  boundHost: string;
+  allowRemote: boolean;
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** `host:port` as a Host header or URL host may spell it, lower-cased, IPv6 in brackets. */
+function allowedHostsOf(p: HostPolicy): Set<string> {
+  const bound = p.boundHost.includes(':') && !p.boundHost.startsWith('[') ? `[${p.boundHost}]` : p.boundHost;
+  const names = [...LOOPBACK_NAMES, bound.toLowerCase()];
+  const out = new Set<string>();
+  for (const n of names) {
+    out.add(`${n}:${p.port}`);
+    if (p.port === 80) out.add(n);
+  }
+  return out;
+}
+
+function isLoopbackHostPort(hostPort: string, port: number): boolean {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostPort);
+  if (!m) return false;
+  return isLoopback(m[1]!) && Number(m[2] ?? 80) === port;
+}
+
+/** Whether a request's Host header names this server. */
+export function hostAllowed(host: string | undefined, p: HostPolicy): boolean {
+  if (p.allowRemote) return true;
   if (!host) return false;
+  const h = host.trim().toLowerCase();
+  return allowedHostsOf(p).has(h) || isLoopbackHostPort(h, p.port);
+}
+
+/**
+ * A browser always sends Origin on a WebSocket: it must be a page of this server, by a name
+ * this server answers to. Non-browser clients (the CLI, tests) send none and rely on the token.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, p: HostPolicy): boolean {
+  if (origin === undefined) return true;
+  let o: URL;
   try {
-    const o = new URL(origin);
-    return (o.protocol === 'http:' || o.protocol === 'https:') && o.host === host;
+    o = new URL(origin);
   } catch {
     return false;
   }
+  if (o.protocol !== 'http:' && o.protocol !== 'https:') return false;
+  if (p.allowRemote) return !!host && o.host === host.trim().toLowerCase();
+  return hostAllowed(o.host, p);
 }
 
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../common/protocol';
 import type { Core } from '../core/core';
-import { isLoopback, newToken, originAllowed, presentedToken, tokenCookie, tokenMatches } from './auth';
+import { hostAllowed, isLoopback, newToken, originAllowed, presentedToken, tokenCookie, tokenMatches, type HostPolicy } from './auth';
 import { plain, serveStatic } from './static';
 
 export const API_PATH = '/api';
@@ -19,6 +19,11 @@ export interface ServeOptions {
   port?: number;
   host?: string;
   token?: string;
+  /**
+   * Serve requests whatever name they reach the server by (`--allow-remote`). Default: only
+   * when bound to a non-loopback address; otherwise only loopback names and the bound host.
+   */
+  allowRemote?: boolean;
 }
 
 export interface RunningServer {
@@ -38,6 +43,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const root = resolve(o.staticDir);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   let cookieName = tokenCookie(o.port ?? 7420); // fixed once the port is known
+  const hosts: HostPolicy = { port: o.port ?? 7420, boundHost: host, allowRemote: o.allowRemote ?? !isLoopback(host) };
 
   const server = createServer((req, res) => {
     try {
@@ -50,6 +56,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = requestUrl(req);
     if (!url) return plain(res, 400, 'Bad request.');
+    if (!hostAllowed(req.headers.host, hosts)) {
+      return plain(res, 421, `Fleetdeck answers only as ${hosts.boundHost}, localhost or 127.0.0.1; open the URL "fleetdeck serve" printed.`);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return plain(res, 405, 'Method not allowed.');
@@ -74,7 +83,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (!url || url.pathname !== API_PATH) return refuse(404, 'Not Found');
-    if (!originAllowed(header(req, 'origin'), req.headers.host)) return refuse(403, 'Forbidden');
+    if (!hostAllowed(req.headers.host, hosts)) return refuse(421, 'Misdirected Request');
+    if (!originAllowed(header(req, 'origin'), req.headers.host, hosts)) return refuse(403, 'Forbidden');
     if (!tokenMatches(presentedToken(req, url, cookieName), token)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, o.core));
   });
@@ -88,6 +98,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   cookieName = tokenCookie(port);
+  hosts.port = port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${port}/`;
   return {

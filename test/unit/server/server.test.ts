@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -115,4 +116,40 @@ test('a client resetting a refused upgrade does not take the server down', async
 test('the cookie is named by the port, so two serve instances do not log each other out', async () => {
   const r = await fetch(srv.openUrl);
   assert.match(r.headers.get('set-cookie') ?? '', new RegExp(`^fleetdeck_token_${srv.port}=`));
+});
+
+/** A GET with the Host header a DNS-rebinding page would send (fetch cannot set Host). */
+function statusWithHost(port: number, path: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a page reached by a foreign name is refused, even with the token (DNS rebinding)', async () => {
+  assert.equal(await statusWithHost(srv.port, `/?token=${TOKEN}`, `evil.example:${srv.port}`), 421);
+  assert.equal(await statusWithHost(srv.port, `/?token=${TOKEN}`, 'evil.example'), 421);
+  assert.equal(await statusWithHost(srv.port, `/?token=${TOKEN}`, `127.0.0.1:${srv.port + 1}`), 421, 'another port is another server');
+  assert.equal(await statusWithHost(srv.port, `/?token=${TOKEN}`, `localhost:${srv.port}`), 200);
+  assert.equal(await statusWithHost(srv.port, `/?token=${TOKEN}`, `127.0.0.1:${srv.port}`), 200);
+  const api = `ws://127.0.0.1:${srv.port}/api?token=${TOKEN}`;
+  const evil = `evil.example:${srv.port}`;
+  assert.equal(await upgradeStatus(api, { Host: evil, Origin: `http://${evil}` }), 421, 'Origin matching a foreign Host is no pass');
+  assert.equal(await upgradeStatus(api, { Origin: `http://${evil}` }), 403);
+  assert.equal(await upgradeStatus(api, { Host: `localhost:${srv.port}`, Origin: `http://127.0.0.1:${srv.port}` }), 101, 'loopback names are one server');
+});
+
+test('with --allow-remote any name is served, and the Origin must match the Host', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-static-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Fleetdeck</title>');
+  const remote = await startServer({ core, staticDir: dir, port: 0, token: TOKEN, allowRemote: true });
+  t.after(() => remote.close());
+  assert.equal(await statusWithHost(remote.port, `/?token=${TOKEN}`, `panel.lan:${remote.port}`), 200);
+  const api = `ws://127.0.0.1:${remote.port}/api?token=${TOKEN}`;
+  assert.equal(await upgradeStatus(api, { Host: `panel.lan:${remote.port}`, Origin: `http://panel.lan:${remote.port}` }), 101);
+  assert.equal(await upgradeStatus(api, { Host: `panel.lan:${remote.port}`, Origin: 'http://evil.example' }), 403);
 });
