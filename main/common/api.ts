@@ -100,6 +100,9 @@ export const streams = {
   'terminal.open': z.object({ envId: environmentId, instance: instanceRef, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
 
+/** Streams whose every event is the whole state: a client that is behind needs only the newest. */
+export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch', 'services.watch', 'environments.activity']);
+
 export interface StreamEvents {
   'environments.watch': Environment[];
   'services.watch': Service[];

@@ -10,6 +10,7 @@ export const ErrorCodes = [
   'FORBIDDEN',
   'TIMEOUT',
   'CANCELLED',
+  'LIMIT', // a bound on what one client may hold (streams, queued bytes)
   'INTERNAL',
 ] as const;
 

@@ -9,7 +9,7 @@ import { ApiError } from '../common/errors';
 import type { AppInfo } from '../common/model';
 import type { ApiImpl } from './api/contract';
 import { createApiImpl } from './api/impl';
-import { ApiSession } from './api/session';
+import { ApiSession, type SessionLimits, type SessionOptions } from './api/session';
 import { APP_NAME, APP_VERSION } from './app-info';
 import { DockerEnvironment } from './docker/docker-environment';
 import { localDockerEndpoint, parseDockerHost, type DockerEndpoint } from './docker/endpoint';
@@ -29,6 +29,8 @@ export interface CoreOptions {
   docker?: DockerEndpoint;
   /** Where Fleetdeck keeps its state (replica templates); default FLEETDECK_STATE_DIR or ~/.config/fleetdeck. */
   stateDir?: string;
+  /** Bounds on what one client may hold (tests lower them). */
+  sessionLimits?: Partial<SessionLimits>;
 }
 
 export function stateDirOf(env: NodeJS.ProcessEnv): string {
@@ -149,8 +151,8 @@ export class Core {
   }
 
   /** A session for one client of either pipe. */
-  session(transmit: (text: string) => void, backlog?: () => number): ApiSession {
-    return new ApiSession(this.api, transmit, { name: APP_NAME, version: APP_VERSION }, backlog);
+  session(transmit: (text: string) => void, options: Omit<SessionOptions, 'limits'> = {}): ApiSession {
+    return new ApiSession(this.api, transmit, { name: APP_NAME, version: APP_VERSION }, { ...options, limits: this.options.sessionLimits ?? {} });
   }
 
   info(): AppInfo {

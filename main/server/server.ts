@@ -34,6 +34,8 @@ export interface RunningServer {
   port: number;
   host: string;
   server: Server;
+  /** Clients connected to the API now. */
+  openSessions(): number;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     port,
     host,
     server,
+    openSessions: () => wss.clients.size,
     close: () =>
       new Promise<void>((ok) => {
         for (const c of wss.clients) c.terminate();
@@ -119,10 +122,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 }
 
 function attach(ws: WebSocket, core: Core): void {
-  const session = core.session(
-    (text) => ws.send(text),
-    () => ws.bufferedAmount,
-  );
+  const session = core.session((text) => ws.send(text), {
+    backlog: () => ws.bufferedAmount,
+    drop: (reason) => {
+      process.stderr.write(`fleetdeck: ${reason}\n`);
+      // 1008: policy violation. A client that reads nothing never completes the close handshake.
+      ws.close(1008, reason.slice(0, 120));
+      setTimeout(() => ws.terminate(), 2000).unref();
+    },
+  });
   ws.on('message', (data, isBinary) => {
     if (isBinary) return;
     session.receive(data.toString());

@@ -12,21 +12,34 @@ export class EngineRelay {
   readonly path = join(mkdtempSync(join(tmpdir(), 'fd-relay-')), 'docker.sock');
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private readonly clients = new Set<Socket>();
+  /** The request lines clients sent through the relay (`GET /v1.41/containers/…/logs?…`). */
+  readonly requests: string[] = [];
 
   constructor(private readonly target = '/var/run/docker.sock') {}
 
   start(): Promise<void> {
     const server = createServer((client) => {
+      this.clients.add(client);
+      client.on('close', () => this.clients.delete(client));
       const upstream = createConnection(this.target);
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => {});
       }
+      client.on('data', (chunk: Buffer) => {
+        for (const m of chunk.toString('latin1').matchAll(/^(?:GET|POST|PUT|DELETE|HEAD) \S+/gm)) this.requests.push(m[0]);
+      });
       client.pipe(upstream).pipe(client);
     });
     this.server = server;
     return new Promise((r) => server.listen(this.path, r));
+  }
+
+  /** Connections to the engine open through the relay now. */
+  get connections(): number {
+    return this.clients.size;
   }
 
   stop(): Promise<void> {

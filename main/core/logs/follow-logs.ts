@@ -6,6 +6,7 @@
  */
 import type { Instance, LogEntry, LogEvent } from '../../common/model';
 import type { ServiceEnv } from '../service-env';
+import { sharedFollow } from './shared-follow';
 
 const FLUSH_MS = 30;
 const MAX_PENDING = 5000;
@@ -25,6 +26,7 @@ export interface LogsSink {
 }
 
 export function followLogs(env: ServiceEnv, target: LogsTarget, sink: LogsSink): () => void {
+  const follow = sharedFollow(env.followInstance);
   const followers = new Map<string, { stop(): void; lastT: number; ended: boolean }>();
   let pending: LogEntry[] = [];
   let dropped = 0;
@@ -64,7 +66,7 @@ export function followLogs(env: ServiceEnv, target: LogsTarget, sink: LogsSink):
     const since = prev?.lastT;
     const state = { stop: () => {}, lastT: since ?? 0, ended: false };
     followers.set(i.id, state);
-    state.stop = env.followInstance(
+    state.stop = follow(
       i,
       { tail: since ? 0 : tail, ...(since ? { sinceMs: since } : {}) },
       (entries) => {

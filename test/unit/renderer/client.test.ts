@@ -55,3 +55,19 @@ test('calls pending when the pipe drops fail with UNREACHABLE, not hang', async 
   await assert.rejects(p, (e: { code: string }) => e.code === 'UNREACHABLE');
   await assert.rejects(client.call('environments.list', {}), /Not connected/);
 });
+
+test('a refused duplicate subscribe does not end the client stream that owns the id', () => {
+  const f = fakePipe();
+  const client = new ApiClient(f.pipe);
+  f.state('open');
+  f.deliver(hello);
+  const got: unknown[] = [];
+  let ended = false;
+  client.subscribe('environments.watch', {}, (d) => got.push(d), () => (ended = true));
+  const id = f.sent.find((m) => m.type === 'subscribe')!.id;
+  // What the engine answers when a subscribe reuses a live id (main/core/api/session.ts).
+  f.deliver({ type: 'result', id, ok: false, error: { code: 'CONFLICT', message: `Stream id ${id} is already in use.` } });
+  f.deliver({ type: 'event', id, data: ['still here'] });
+  assert.equal(ended, false);
+  assert.deepEqual(got, [['still here']]);
+});

@@ -1,0 +1,70 @@
+/**
+ * One engine log stream per instance, however many viewers follow it: every window, tab and
+ * `fleetdeck logs` that follows the same container or pod shares one connection (300 viewers
+ * of a 3-replica service once meant 900). A viewer that joins a live stream gets the lines that
+ * stream has kept as its history (up to its `tail`, or those after its `sinceMs`), then the
+ * live ones; the stream closes when its last viewer leaves.
+ */
+import type { LogEntry } from '../../common/model';
+import type { FollowInstance } from '../service-env';
+
+interface Viewer {
+  onEntries(e: LogEntry[]): void;
+  onEnd(error?: Error): void;
+}
+
+interface Tap {
+  viewers: Set<Viewer>;
+  /** The newest lines, for viewers that join later: as many as the largest tail asked for. */
+  recent: LogEntry[];
+  keep: number;
+  stop(): void;
+}
+
+const taps = new WeakMap<FollowInstance, FollowInstance>();
+
+/** `follow`, shared: the same function for the same environment, so its viewers meet. */
+export function sharedFollow(follow: FollowInstance): FollowInstance {
+  let shared = taps.get(follow);
+  if (!shared) taps.set(follow, (shared = makeShared(follow)));
+  return shared;
+}
+
+function makeShared(follow: FollowInstance): FollowInstance {
+  const open = new Map<string, Tap>();
+  return (instance, options, onEntries, onEnd) => {
+    const viewer: Viewer = { onEntries, onEnd };
+    let tap = open.get(instance.id);
+    if (tap) {
+      tap.keep = Math.max(tap.keep, options.tail);
+      const since = options.sinceMs;
+      const history = since !== undefined ? tap.recent.filter((e) => e.t > since) : options.tail > 0 ? tap.recent.slice(-options.tail) : [];
+      // As the engine's own history arrives: after the caller has its stop function.
+      if (history.length) queueMicrotask(() => tap?.viewers.has(viewer) && onEntries(history));
+      tap.viewers.add(viewer);
+    } else {
+      const t: Tap = { viewers: new Set([viewer]), recent: [], keep: options.tail, stop: () => {} };
+      open.set(instance.id, (tap = t));
+      t.stop = follow(
+        instance,
+        options,
+        (entries) => {
+          t.recent.push(...entries);
+          if (t.recent.length > t.keep) t.recent.splice(0, t.recent.length - t.keep);
+          for (const v of [...t.viewers]) v.onEntries(entries);
+        },
+        (error) => {
+          if (open.get(instance.id) === t) open.delete(instance.id);
+          for (const v of [...t.viewers]) v.onEnd(error);
+          t.viewers.clear();
+        },
+      );
+    }
+    const mine = tap;
+    return () => {
+      if (!mine.viewers.delete(viewer) || mine.viewers.size) return;
+      if (open.get(instance.id) === mine) open.delete(instance.id);
+      mine.stop();
+    };
+  };
+}
