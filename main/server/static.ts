@@ -42,6 +42,10 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
+    // No other site may frame the panel, open it as its opener, or load its files.
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': target.endsWith('index.html') ? 'no-store' : 'private, max-age=3600',
   });
   // pipeline, not pipe: a file vanishing mid-read (a rebuild) ends this response, not the process.
@@ -49,6 +53,6 @@ export async function serveStatic(root: string, pathname: string, res: ServerRes
 }
 
 export function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
   res.end(text + '\n');
 }

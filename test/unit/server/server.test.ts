@@ -39,6 +39,11 @@ test('the token URL serves the page with a CSP and trades the token for a cookie
   assert.equal(r.status, 200);
   assert.match(await r.text(), /<title>Fleetdeck<\/title>/);
   assert.match(r.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  assert.equal(r.headers.get('x-frame-options'), 'DENY');
+  assert.equal(r.headers.get('cross-origin-resource-policy'), 'same-origin');
+  assert.equal(r.headers.get('referrer-policy'), 'no-referrer', 'the token in the first URL never leaves in a Referer');
+  assert.equal(r.headers.get('cache-control'), 'no-store');
   const cookie = r.headers.get('set-cookie') ?? '';
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
