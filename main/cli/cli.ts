@@ -7,8 +7,10 @@ import { isLoopback, startServer } from '../server/server';
 import { USAGE, UsageError, parseCommand, type Command } from './args';
 import { formatEnvironments, settledEnvironments } from './envs';
 import { followFromCli } from './logs';
-import { formatServices, label, scaleAndWait } from './services';
+import { formatServices, scaleAndWait, scaledLine } from './services';
 import { ApiError, formatError } from '../common/errors';
+import { jsonText, plainText } from '../common/output-policy';
+import { errorLine } from './output';
 
 export async function main(argv: string[]): Promise<number> {
   let command: Command;
@@ -29,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       const core = await new Core({ mode: 'cli' }).start();
       try {
         const list = await settledEnvironments(core);
-        console.log(command.json ? JSON.stringify(list, null, 2) : formatEnvironments(list));
+        console.log(command.json ? jsonText(list) : formatEnvironments(list));
         return 0;
       } finally {
         core.stop();
@@ -48,11 +50,11 @@ export async function main(argv: string[]): Promise<number> {
       return withDocker(async (core) => {
         if (command.cmd === 'ls') {
           const list = core.services.list();
-          console.log(command.json ? JSON.stringify(list, null, 2) : formatServices(list));
+          console.log(command.json ? jsonText(list) : formatServices(list));
           return 0;
         }
         const s = await scaleAndWait(core, command.service, command.replicas, command.wait);
-        console.log(`${label(s)} scaled to ${command.replicas} (${s.running}/${s.desired} running)`);
+        console.log(scaledLine(s, command.replicas));
         return 0;
       });
     case 'serve':
@@ -94,7 +96,7 @@ async function serve(c: Extract<Command, { cmd: 'serve' }>): Promise<number> {
     throw e;
   }
   if (!isLoopback(c.host)) {
-    console.error(`fleetdeck: warning: listening on ${c.host}, reachable from other machines; keep the token secret.`);
+    console.error(`fleetdeck: warning: listening on ${plainText(c.host)}, reachable from other machines; keep the token secret.`);
   }
   if (!existsSync(staticDir)) console.error('fleetdeck: warning: the renderer is not built; run "npm run build".');
   console.log(`Fleetdeck is serving at ${running.openUrl}`);
@@ -115,8 +117,9 @@ function rendererDir(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
+/** Messages quote names and what engines answered: one line, through the output policy. */
 function fail(message: string, code: number): number {
-  console.error(`fleetdeck: ${message}`);
+  console.error(errorLine(message));
   return code;
 }
 
@@ -125,7 +128,7 @@ if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      console.error(`fleetdeck: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      console.error(errorLine(e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)));
       process.exit(1);
     },
   );

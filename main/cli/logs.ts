@@ -1,10 +1,27 @@
 /** `fleetdeck logs`: stern's view from the command line, over the same pipeline as the window. */
 import { ApiError } from '../common/errors';
 import { droppedLine, formatEntry, instanceColours } from '../common/log-format';
+import type { LogEvent } from '../common/model';
+import { noColours } from '../common/output-policy';
 import type { Core } from '../core/core';
 import { followLogs } from '../core/logs/follow-logs';
 
-const SGR = /\x1b\[[0-9;:]*m/g; // eslint-disable-line no-control-regex
+export interface LogOutputOptions {
+  raw: boolean;
+  /** Colours where stdout is a terminal; none in a pipe. */
+  colour: boolean;
+  /** Every instance's lines merged, so each carries its instance. */
+  merged: boolean;
+}
+
+/**
+ * What `fleetdeck logs` writes for one event: whole lines, each through formatEntry (so through
+ * the output policy) whether or not stdout is a terminal, with LF endings.
+ */
+export function logOutput(e: LogEvent, colourFor: (instance: string) => string, o: LogOutputOptions): string {
+  const text = e.kind === 'lines' ? e.entries.map((x) => formatEntry(x, colourFor, o.merged, o.raw)).join('') : e.kind === 'dropped' ? droppedLine(e.count, 'engine') : '';
+  return (o.colour ? text : noColours(text)).replace(/\r\n/g, '\n');
+}
 
 /** Follows until `signal` aborts; `write` gets whole lines. Colour only where `colour` says (a TTY). */
 export async function followFromCli(
@@ -26,13 +43,12 @@ export async function followFromCli(
       throw new ApiError('NOT_FOUND', `No service or container named "${target}".`, 'Run "fleetdeck ls" to see them.');
     }
   }
-  const merged = Boolean(serviceId);
+  const o = { raw: options.raw, colour: options.colour, merged: Boolean(serviceId) };
   const colourFor = instanceColours();
-  const out = (s: string) => write(options.colour ? s.replace(/\r\n/g, '\n') : s.replace(SGR, '').replace(/\r\n/g, '\n'));
   const stop = followLogs(core.local, { ...(serviceId ? { serviceId } : {}), ...(instance ? { instance } : {}), tail: options.tail }, {
     next: (e) => {
-      if (e.kind === 'lines') out(e.entries.map((x) => formatEntry(x, colourFor, merged, options.raw)).join(''));
-      else if (e.kind === 'dropped') out(droppedLine(e.count, 'engine'));
+      const text = logOutput(e, colourFor, o);
+      if (text) write(text);
     },
     backlog: () => 0,
   });

@@ -1,8 +1,10 @@
 /** `fleetdeck ls` and `fleetdeck scale`: the services table, and scaling that waits until done. */
 import { ApiError } from '../common/errors';
 import type { Instance, Service } from '../common/model';
+import { plainText } from '../common/output-policy';
 import type { Core } from '../core/core';
 
+/** The `fleetdeck ls` table. Every cell passes the output policy (labels and images are the containers' to choose), on a TTY and in a pipe alike. */
 export function formatServices(list: Service[], now = Date.now()): string {
   const head = ['SERVICE', 'KIND', 'INSTANCES', 'HEALTH', 'IMAGE', 'AGE'];
   const rows: string[][] = [];
@@ -11,13 +13,19 @@ export function formatServices(list: Service[], now = Date.now()): string {
     for (const i of s.instances) rows.push([`  ${i.name}`, i.shortId, i.state, i.health === 'none' ? '-' : i.health, ports(i), i.startedAt ? age(now - i.startedAt) : '-']);
   }
   if (!rows.length) return 'No services or containers on this engine.';
+  for (const r of rows) for (const [c, v] of r.entries()) r[c] = plainText(v);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) => r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c] ?? 0))).join('  ').trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 
+/** How the CLI names a service, safe to print: `project/name`, or the container's name. */
 export function label(s: Service): string {
-  return s.group === 'standalone' ? s.name : `${s.project ?? '-'}/${s.name}`;
+  return plainText(s.group === 'standalone' ? s.name : `${s.project ?? '-'}/${s.name}`);
+}
+
+export function scaledLine(s: Service, replicas: number): string {
+  return `${label(s)} scaled to ${replicas} (${s.running}/${s.desired} running)`;
 }
 
 function healthSummary(s: Service): string {

@@ -1,5 +1,6 @@
 /** How a log entry is written for a terminal (the logs view's xterm, or `fleetdeck logs`): time, instance (coloured per instance), level, text. */
 import type { LogEntry, LogLevel } from './model';
+import { plainText, terminalText } from './output-policy';
 
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
@@ -23,7 +24,16 @@ export function timeOf(t: number): string {
 // Shown elsewhere on the line (time, level) or the same on every line of a service.
 const HIDDEN_FIELDS = new Set(['level', 'lvl', 'severity', 'time', 'timestamp', 'ts', '@timestamp', 'msg', 'message', 'service', 'pid', 'hostname', 'v']);
 
-/** A JSON log line as people read it: the message, then the other fields as key=value, dimmed. */
+/** One field from the container, safe once decoded, with its colours closed so they cannot run into the next. */
+function field(text: string): string {
+  return `${terminalText(text)}${RESET}`;
+}
+
+/**
+ * A JSON log line as people read it: the message, then the other fields as key=value, dimmed.
+ * JSON.parse turns `\u001b` and `\r\n` back into the characters, so the policy applies to what
+ * it decoded (message, keys, values), not only to the line as it arrived.
+ */
 export function prettyJson(text: string): string | undefined {
   if (!text.startsWith('{')) return undefined;
   let j: Record<string, unknown>;
@@ -36,17 +46,21 @@ export function prettyJson(text: string): string | undefined {
   const msg = j.msg ?? j.message;
   const rest = Object.entries(j)
     .filter(([k]) => !HIDDEN_FIELDS.has(k))
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${DIM}${field(k)}${DIM}=${field(typeof v === 'string' ? v : String(JSON.stringify(v)))}`)
     .join(' ');
-  return `${typeof msg === 'string' ? msg : ''}${rest ? ` ${DIM}${rest}${RESET}` : ''}`;
+  return `${typeof msg === 'string' ? field(msg) : ''}${rest ? ` ${rest}` : ''}`;
 }
 
-/** `colourFor` keeps each instance's colour stable for the life of the view. */
+/**
+ * `colourFor` keeps each instance's colour stable for the life of the view. Exactly one line
+ * comes out, ending in CRLF: every field from the container passes the output policy here
+ * too, whoever made the entry.
+ */
 export function formatEntry(e: LogEntry, colourFor: (instance: string) => string, showInstance: boolean, raw = false): string {
-  const who = showInstance ? `${colourFor(e.instance)}${e.instance}${RESET} ` : '';
-  const level = e.level ? `${LEVEL[e.level]} ` : '';
+  const who = showInstance ? `${colourFor(e.instance)}${plainText(e.instance)}${RESET} ` : '';
+  const level = e.level && LEVEL[e.level] ? `${LEVEL[e.level]} ` : '';
   const err = e.stream === 'stderr' && !e.level ? '\x1b[31m▌\x1b[0m' : '';
-  const text = (!raw && prettyJson(e.text)) || e.text;
+  const text = (!raw && prettyJson(e.text)) || field(e.text);
   return `${DIM}${timeOf(e.t)}${RESET} ${who}${level}${err}${text}${RESET}\r\n`;
 }
 
@@ -65,5 +79,5 @@ export function droppedLine(count: number, where: 'engine' | 'view'): string {
 }
 
 export function noticeLine(text: string): string {
-  return `${DIM}── ${text} ──${RESET}\r\n`;
+  return `${DIM}── ${plainText(text)} ──${RESET}\r\n`;
 }

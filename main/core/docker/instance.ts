@@ -1,5 +1,6 @@
 /** A container as the engine inspects it → the panel's Instance. Pure, so it is tested on recorded payloads. */
 import type { Health, Instance, InstanceState, PortMapping } from '../../common/model';
+import { plainText } from '../../common/output-policy';
 import { replicaOf } from './labels';
 
 /** The part of `docker inspect` we read (dockerode's ContainerInspectInfo fits). */
@@ -22,6 +23,12 @@ export interface InspectLike {
   HostConfig?: { PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null };
 }
 
+/**
+ * The display fields (name, image) pass the output policy here, once for the page and the CLI.
+ * The id stays as the engine gave it, since actions address the container by it; the engine only
+ * accepts names of [a-zA-Z0-9][a-zA-Z0-9_.-]+, on which the policy changes nothing, so finding
+ * an instance by name still works.
+ */
 export function toInstance(c: InspectLike): Instance {
   const state = stateOf(c.State);
   const started = Date.parse(c.State.StartedAt);
@@ -29,9 +36,9 @@ export function toInstance(c: InspectLike): Instance {
   const replica = replicaOf(c.Config.Labels ?? undefined) ?? Number(/-(\d{1,4})$/.exec(c.Name)?.[1] ?? NaN);
   return {
     id: c.Id,
-    shortId: c.Id.slice(0, 12),
-    name: c.Name.replace(/^\//, ''),
-    image: c.Config.Image,
+    shortId: plainText(c.Id.slice(0, 12)),
+    name: plainText(c.Name.replace(/^\//, '')),
+    image: plainText(c.Config.Image),
     state,
     health: healthOf(c.State.Health?.Status),
     ...(state === 'running' && started > 0 ? { startedAt: started } : {}),

@@ -5,6 +5,12 @@
  */
 import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Health, Instance, InstanceState, Service } from '../../common/model';
+import { plainText } from '../../common/output-policy';
+
+// Display fields pass the output policy here, once for the page and the CLI. Ids (the pod's uid,
+// the service id carrying the raw namespace and name) stay as the cluster gave them, since
+// actions are addressed by them; names are DNS-1123 on any real API server, where the policy
+// changes nothing, so pods are still found, deleted and followed by name.
 
 export function podToInstance(p: V1Pod): Instance {
   const statuses = p.status?.containerStatuses ?? [];
@@ -20,9 +26,9 @@ export function podToInstance(p: V1Pod): Instance {
   const terminated = statuses.find((s) => s.state?.terminated)?.state?.terminated;
   return {
     id: uid,
-    shortId: uid.replace(/-/g, '').slice(0, 12),
-    name: p.metadata?.name ?? '',
-    image: p.spec?.containers?.[0]?.image ?? '',
+    shortId: plainText(uid.replace(/-/g, '').slice(0, 12)),
+    name: plainText(p.metadata?.name ?? ''),
+    image: plainText(p.spec?.containers?.[0]?.image ?? ''),
     state,
     health,
     ...(state === 'running' && started ? { startedAt: started } : {}),
@@ -56,10 +62,10 @@ export function workloadToService(
   return {
     id: serviceIdOf(envId, ns, kind, name),
     envId,
-    name,
-    project: ns,
+    name: plainText(name),
+    project: plainText(ns),
     group: kind,
-    image: w.spec?.template?.spec?.containers?.[0]?.image ?? '',
+    image: plainText(w.spec?.template?.spec?.containers?.[0]?.image ?? ''),
     instances,
     desired: operation?.target ?? w.spec?.replicas ?? 1,
     running: live.filter((i) => i.state === 'running').length,

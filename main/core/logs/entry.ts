@@ -1,6 +1,6 @@
 /** One log line as the panel shows it: when, from which instance and stream, how severe, what. */
 import type { LogEntry, LogLevel } from '../../common/model';
-import { filterEscapes, stripEscapes } from './ansi';
+import { plainText, stripEscapes, terminalText } from '../../common/output-policy';
 
 // Docker's `timestamps: true` prefix: RFC 3339 with nanoseconds, then one space.
 const DOCKER_TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
@@ -29,7 +29,8 @@ export function toEntry(raw: string, instance: string, stream: 'stdout' | 'stder
     if (Number.isFinite(parsed)) t = parsed;
     line = raw.slice(m[0].length);
   }
-  const text = filterEscapes(line);
+  // The text as it arrived, made safe; JSON fields decoded from it are made safe again when formatted.
+  const text = terminalText(line);
   const plain = stripEscapes(line).trimStart();
   let level: LogLevel | undefined;
   if (plain.startsWith('{')) {
@@ -41,5 +42,5 @@ export function toEntry(raw: string, instance: string, stream: 'stdout' | 'stder
     }
   }
   level ??= levelOf(WORD_LEVEL.exec(plain)?.[1]);
-  return { t, instance, stream, text, ...(level ? { level } : {}) };
+  return { t, instance: plainText(instance), stream, text, ...(level ? { level } : {}) };
 }

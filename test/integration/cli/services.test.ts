@@ -1,5 +1,6 @@
-// Starts: the built CLI (dist/main/cli.js) and one container of the sample user-service image under a
-// unique project label and network; all removed at the end.
+// Starts: the built CLI (dist/main/cli.js), one container of the sample user-service image under a
+// unique project label and network, and one more under its own project whose service label holds
+// an OSC 52 clipboard write; all removed at the end.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,8 @@ const skip = !built ? 'dist/main/cli.js is missing; run "npm run build" first' :
 if (skip) console.log(`# skipped: ${skip}`);
 const project = `fdcli${randomBytes(3).toString('hex')}`;
 const state = mkdtempSync(join(tmpdir(), 'fd-cli-state-'));
+const hostile = `${project}esc`;
+const OSC52 = '\x1b]52;c;SlNPTkNMSVA=\x07';
 
 function fleetdeck(...args: string[]) {
   return spawnSync(process.execPath, [resolve(root, 'bin/fleetdeck.js'), ...args], {
@@ -32,10 +35,13 @@ before(async () => {
   docker('network', 'create', `${project}-net`);
   docker('run', '-d', '--name', `${project}-api-1`, '--network', `${project}-net`, '--network-alias', 'api', '--label', 'dev.fleetdeck.service=api',
     '--label', `dev.fleetdeck.project=${project}`, '--no-healthcheck', '-p', '127.0.0.1::5000', USER_IMAGE);
+  docker('run', '-d', '--name', `${hostile}-mark-1`, '--label', `dev.fleetdeck.service=mark${OSC52}`, '--label', `dev.fleetdeck.project=${hostile}`,
+    '--label', `note=\x1b[2J${OSC52}`, '--no-healthcheck', USER_IMAGE);
 });
 after(() => {
   if (skip) return;
   removeProject(project);
+  removeProject(hostile);
   docker('network', 'rm', `${project}-net`);
 });
 
@@ -48,6 +54,21 @@ test('fleetdeck ls shows the service with its instance; --json is machine-readab
   const svc = (JSON.parse(json.stdout) as { project?: string; name: string; instances: unknown[] }[]).find((s) => s.project === project);
   assert.equal(svc?.name, 'api');
   assert.equal(svc?.instances.length, 1);
+});
+
+test('fleetdeck ls never prints a label holding ESC]52 raw, in a pipe or as --json', { skip }, () => {
+  const table = fleetdeck('ls');
+  assert.equal(table.status, 0, table.stderr);
+  assert.doesNotMatch(table.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, 'no control character but line ends');
+  assert.match(table.stdout, new RegExp(`^${hostile}/mark\\^\\[\\]52;c;SlNPTkNMSVA=\\^G\\s+fleetdeck\\s+1/1`, 'm'));
+  const json = fleetdeck('ls', '--json');
+  assert.doesNotMatch(json.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, 'JSON escapes them');
+  const svc = (JSON.parse(json.stdout) as { project?: string; name: string }[]).find((s) => s.project === hostile);
+  assert.match(svc?.name ?? '', /^mark/);
+  // Resolving by name still works: the label as it is finds the service (scaling to the count it has changes nothing).
+  const scale = fleetdeck('scale', `${hostile}/mark${OSC52}`, '1', '--no-wait');
+  assert.equal(scale.status, 0, scale.stderr);
+  assert.doesNotMatch(scale.stdout + scale.stderr, /\x1b/);
 });
 
 test('fleetdeck scale waits until the replicas are up, then exits 0', { skip }, () => {

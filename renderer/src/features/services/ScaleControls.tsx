@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { replicaCount } from '../../../../main/common/api';
 import { formatError } from '../../../../main/common/errors';
 import type { Service } from '../../../../main/common/model';
+import { plainText } from '../../../../main/common/output-policy';
 import { api } from '../../api/instance';
 import { runServiceAction, useServices } from '../../store/services';
 import { ConfirmDialog } from '../shell/ConfirmDialog';
@@ -93,7 +94,7 @@ export function ScaleControls({ service }: { service: Service }) {
       ) : null}
       {confirmZero ? (
         <ConfirmDialog
-          title={`Scale ${service.name} to 0?`}
+          title={`Scale ${plainText(service.name)} to 0?`}
           confirmLabel="Scale to 0"
           onConfirm={() => scale(0)}
           onCancel={() => setConfirmZero(false)}

@@ -1,4 +1,5 @@
 import type { Instance, Service } from '../../../../main/common/model';
+import { plainText } from '../../../../main/common/output-policy';
 
 export function age(fromMs: number, now = Date.now()): string {
   if (!fromMs) return '–';
@@ -9,8 +10,9 @@ export function age(fromMs: number, now = Date.now()): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
+/** Docker service names come from the containers' labels: shown through the output policy like every other name. */
 export function serviceLabel(s: Service): string {
-  return s.project && s.group !== 'standalone' ? `${s.project}/${s.name}` : s.name;
+  return plainText(s.project && s.group !== 'standalone' ? `${s.project}/${s.name}` : s.name);
 }
 
 export type Tone = 'ok' | 'info' | 'warn' | 'bad' | 'unknown';
