@@ -18,10 +18,13 @@ const BREAK = '\\r\\n|[\\n\\v\\f\\r\\x85\\u2028\\u2029]';
 const SEQUENCE = '\\x1b\\[[0-?]*[ -/]*[@-~]|\\x1b\\][^\\x07\\x1b]*(?:\\x07|\\x1b\\\\)?|\\x1b[PX^_][\\s\\S]*?(?:\\x1b\\\\|$)|\\x1b[ -~]?';
 // C0 but tab, DEL, and C1 (0x80–0x9f: 8-bit CSI 0x9b and OSC 0x9d among them).
 const CONTROL = '[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f]';
+// Bidi embeddings, overrides and isolates: they make text read in another order than it is
+// stored ("Trojan Source"), so a name or a line could show what it does not say.
+const BIDI = '[\\u202a-\\u202e\\u2066-\\u2069]';
 
 // One pass, so that removing one thing can never join its neighbours into a new sequence.
-const TERMINAL = new RegExp(`(${BREAK})|(${SEQUENCE})|${CONTROL}`, 'g');
-const PLAIN = new RegExp(`(${BREAK})|[\\x00-\\x1f\\x7f-\\x9f]`, 'g');
+const TERMINAL = new RegExp(`(${BREAK})|(${SEQUENCE})|${CONTROL}|${BIDI}`, 'g');
+const PLAIN = new RegExp(`(${BREAK})|[\\x00-\\x1f\\x7f-\\x9f]|${BIDI}`, 'g');
 // eslint-disable-next-line no-control-regex
 const SGR_ONLY = /^\x1b\[[0-9;:]*m$/;
 // eslint-disable-next-line no-control-regex
@@ -32,7 +35,7 @@ const JSON_RAW = /[\x7f-\x9f\u2028\u2029]/g;
 /**
  * For a terminal (xterm in the Logs tab, `fleetdeck logs`): colours and text styles (SGR,
  * `ESC [ … m`) and tabs pass; every other escape sequence and control character is removed;
- * line breaks become `↵`. An SGR left open is harmless as long as the caller resets after
+ * line breaks become `↵`; bidi controls are removed. An SGR left open is harmless as long as the caller resets after
  * the field (formatEntry does).
  */
 export function terminalText(text: string): string {
@@ -45,7 +48,8 @@ export function terminalText(text: string): string {
  * For one-line plain text (names, labels, images, object fields, messages quoting them), on a
  * terminal or the page: no escape at all. Control characters stay visible in caret notation
  * (ESC is `^[`, as kubectl shows it; C1 as its ESC form, 0x9b is `^[[`) so that `api` and
- * `api` plus an invisible sequence never look alike; line breaks become `↵`.
+ * `api` plus an invisible sequence never look alike; line breaks become `↵`; bidi controls
+ * show as `<U+202E>`.
  */
 export function plainText(text: string): string {
   return text.replace(PLAIN, (c, brk: string | undefined) => (brk ? LINE_BREAK_MARK : caret(c.charCodeAt(0))));
@@ -70,6 +74,7 @@ export function jsonText(value: unknown, indent = 2): string {
 }
 
 function caret(code: number): string {
+  if (code > 0xff) return `<U+${code.toString(16).toUpperCase()}>`;
   if (code < 0x20) return `^${String.fromCharCode(code + 0x40)}`;
   if (code === 0x7f) return '^?';
   return `^[${String.fromCharCode(code - 0x40)}`;

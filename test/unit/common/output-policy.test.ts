@@ -110,3 +110,9 @@ test('property: jsonText round-trips any value and writes no raw control, C1 or 
     RUNS,
   );
 });
+
+test('bidi overrides cannot make a name or a line read in another order than it is', () => {
+  const name = 'api\u202Egpj.exe\u202C';
+  assert.equal(plainText(name), 'api<U+202E>gpj.exe<U+202C>');
+  assert.equal(terminalText('ok \u2066hidden\u2069 \u202Dx'), 'ok hidden x');
+});
