@@ -29,8 +29,8 @@ const PLAIN = new RegExp(`(${BREAK})|[\\x00-\\x1f\\x7f-\\x9f]|${BIDI}`, 'g');
 const SGR_ONLY = /^\x1b\[[0-9;:]*m$/;
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;:]*m/g;
-// JSON.stringify escapes C0 but leaves DEL, C1 and the Unicode line separators raw.
-const JSON_RAW = /[\x7f-\x9f\u2028\u2029]/g;
+// JSON.stringify escapes C0 but leaves DEL, C1, the Unicode line separators and bidi controls raw.
+const JSON_RAW = /[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * For a terminal (xterm in the Logs tab, `fleetdeck logs`): colours and text styles (SGR,

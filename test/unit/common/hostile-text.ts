@@ -11,6 +11,7 @@ export const anyText = fc.oneof(
 );
 
 const params = fc.array(fc.oneof(fc.nat(400).map(String), fc.constantFrom(';', ':', '?', '>', '=', '<', '!', ' ', '"')), { maxLength: 6 }).map((p) => p.join(''));
+const bidi = fc.constantFrom('\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069');
 const breaks = fc.constantFrom('\r', '\n', '\r\n', '\n\r', '\v', '\f', '\x85', '\u2028', '\u2029');
 const c0 = fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c));
 const c1 = fc.integer({ min: 0x7f, max: 0x9f }).map((c) => String.fromCharCode(c));
@@ -28,7 +29,7 @@ const sequence = fc.oneof(
 
 /** Text with escape sequences, C0/C1 controls, line breaks and JSON structure mixed in. */
 export const hostileText = fc
-  .array(fc.oneof({ weight: 3, arbitrary: sequence }, { weight: 2, arbitrary: breaks }, c0, c1, anyText, fc.constantFrom('{', '}', '"', ':', ',', '[', ']', '\\', '\\u001b', '\\r\\n', '↵', '\t', 'ERR ', '01:02:03.456 ')), { maxLength: 12 })
+  .array(fc.oneof({ weight: 3, arbitrary: sequence }, { weight: 2, arbitrary: breaks }, c0, c1, bidi, anyText, fc.constantFrom('{', '}', '"', ':', ',', '[', ']', '\\', '\\u001b', '\\r\\n', '↵', '\t', 'ERR ', '01:02:03.456 ')), { maxLength: 12 })
   .map((parts) => parts.join(''));
 
 export const anyField = fc.oneof(hostileText, anyText);
@@ -46,9 +47,9 @@ export const hostileJsonLine = fc
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;:]*m/g;
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]/;
+const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 // eslint-disable-next-line no-control-regex
-const UNSAFE_OR_TAB = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
+const UNSAFE_OR_TAB = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** The first character that is neither text, a tab nor part of an SGR colour sequence, or undefined. */
 export function unsafeOutsideColours(s: string): string | undefined {
