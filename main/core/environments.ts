@@ -8,6 +8,7 @@ import { ApiError } from '../common/errors';
 import type { Environment } from '../common/model';
 import type { DockerEnvironment } from './docker/docker-environment';
 import { KubeEnvironment } from './kubernetes/kube-environment';
+import { plainText } from '../common/output-policy';
 import { configFor, describeKubeError, listContexts, loadKubeConfig, probeCluster } from './kubernetes/kubeconfig';
 
 const KUBE_RETRY_MS = [2000, 5000, 15000, 30000];
@@ -133,7 +134,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
         ...(d.problem ? { problem: d.problem } : {}),
       };
     });
-    return [...docker, ...[...this.kube.values()].map((s) => s.env)];
+    return [...docker, ...[...this.kube.values()].map((s) => s.env)].map(shown);
   }
 
   get(id: string): Environment {
@@ -190,4 +191,17 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
 
 function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * What an engine or a kubeconfig says about itself (version strings, context names, problems
+ * quoting the cluster) is shown as plain text; the id stays as it is, since calls address it.
+ */
+function shown(e: Environment): Environment {
+  const out: Environment = { ...e, name: plainText(e.name), endpoint: plainText(e.endpoint) };
+  for (const k of ['version', 'apiVersion', 'problem', 'namespace'] as const) {
+    const v = e[k];
+    if (v !== undefined) out[k] = plainText(v);
+  }
+  return out;
 }

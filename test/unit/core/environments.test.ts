@@ -136,3 +136,29 @@ contexts: [{ name: ${ctx}, context: { cluster: shared, user: admin } }]
   ]);
   assert.equal(kc.getCurrentContext(), 'first');
 });
+
+test('context names and namespaces from a kubeconfig reach the window as plain text', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fd-kube-evil-'));
+  const kubeconfig = join(dir, 'config');
+  writeFileSync(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+current-context: "dev\\e]52;c;SlNPTkNMSVA=\\a"
+clusters: [{ name: c, cluster: { server: "https://127.0.0.1:1" } }]
+users: [{ name: u, user: { token: "t" } }]
+contexts: [{ name: "dev\\e]52;c;SlNPTkNMSVA=\\a", context: { cluster: c, user: u, namespace: "ns\\r\\nERR forged" } }]
+`,
+  );
+  const docker = new DockerEnvironment('docker:local', 'Docker (local)', { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } }, new TemplateStore(undefined), 50);
+  const envs = new Environments(docker, { KUBECONFIG: kubeconfig });
+  t.after(() => envs.stop());
+  await envs.start();
+  const kube = envs.list().find((e) => e.kind === 'kubernetes')!;
+  assert.equal(kube.id, 'kube:dev\x1b]52;c;SlNPTkNMSVA=\x07', 'the id still addresses the context');
+  assert.equal(kube.name, 'dev^[]52;c;SlNPTkNMSVA=^G');
+  assert.equal(kube.namespace, 'ns↵ERR forged');
+  const { id: _id, ...shown } = kube;
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(JSON.stringify(shown), /\\u00|\\r|\\n/, 'no field shown holds a control character');
+});
