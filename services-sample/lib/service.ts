@@ -7,6 +7,9 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import { Server as NetServer } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -42,6 +45,7 @@ export interface Service {
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+const TIMEOUT_CHECK_INTERVAL_MS = 250;
 const MAX_LATENCY_MS = 60_000;
 
 declare module 'fastify' {
@@ -130,8 +134,13 @@ export function createService(options: ServiceOptions): Service {
     },
     bodyLimit: options.bodyLimit ?? 16 * 1024,
     routerOptions: { maxParamLength: 8192 },
+    // What app.close() does on its own: requests arriving while it closes get 503, idle connections are closed.
+    // runService drains more carefully before it calls app.close() (see there).
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // How often Node checks its header and request timeouts: during shutdown those are the short
+    // deadline for half-sent requests, so they must be checked often.
+    http: { connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
   });
 
   const registry = new Registry();
@@ -291,36 +300,118 @@ function registerAdmin(app: FastifyInstance, faults: Faults, token: string) {
 export interface RunOptions {
   port: number;
   host: string;
-  /** Give up waiting for in-flight requests after this long (default 9 s). */
+  /** Last resort: exit 1 if in-flight requests have not finished after this long (default 9 s). */
   shutdownTimeoutMs?: number;
+  /**
+   * During shutdown, a request not fully received this long after it began (headers without their end,
+   * a body shorter than its Content-Length) is answered 408 and its connection closed (default 1 s).
+   */
+  requestDeadlineMs?: number;
+  /**
+   * During shutdown, a keep-alive connection with no request in progress is closed once nothing has
+   * arrived on it for this long (default 100 ms); one that has been quiet longer is closed at once.
+   */
+  idleGraceMs?: number;
 }
 
-/** Listens, and on SIGTERM/SIGINT stops accepting, finishes in-flight requests and exits 0. */
+interface ConnectionState {
+  /** Requests on this connection whose response has not finished. */
+  inFlight: number;
+  /** When the last response finished (or the connection opened), and socket.bytesRead then. */
+  quietSince: number;
+  bytesReadThen: number;
+}
+
+/** Follows every connection: whether a request is in progress and since when it has been quiet. */
+function trackConnections(server: HttpServer): Map<Socket, ConnectionState> {
+  const connections = new Map<Socket, ConnectionState>();
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket, { inFlight: 0, quietSince: performance.now(), bytesReadThen: socket.bytesRead });
+    socket.once('close', () => connections.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const conn = connections.get(req.socket);
+    if (!conn) return;
+    conn.inFlight++;
+    res.once('close', () => {
+      conn.inFlight--;
+      conn.quietSince = performance.now();
+      conn.bytesReadThen = req.socket.bytesRead;
+    });
+  });
+  return connections;
+}
+
+/**
+ * Listens, and on SIGTERM/SIGINT drains: stops accepting at once, answers what is in flight with
+ * `Connection: close`, closes idle keep-alive connections, gives half-sent requests a short deadline,
+ * then exits 0. Exits 1 if that has not happened after shutdownTimeoutMs.
+ */
 export async function runService(service: Service, options: RunOptions): Promise<void> {
   const { app, state } = service;
+  const server = app.server;
+  const requestDeadlineMs = options.requestDeadlineMs ?? 1000;
+  const idleGraceMs = options.idleGraceMs ?? 100;
+  const connections = trackConnections(server);
   let closing = false;
+
+  /**
+   * Closes the connections that are idle: no request in progress and nothing received for idleGraceMs.
+   * A connection that just finished an answer is not idle yet: under keep-alive load its client's next
+   * request is usually already on its way (or unread in the kernel), and closing it would reset that
+   * request. Given the grace, that request arrives and is answered with `Connection: close`.
+   */
+  const closeIdle = () => {
+    const now = performance.now();
+    for (const [socket, conn] of connections) {
+      if (conn.inFlight === 0 && socket.bytesRead === conn.bytesReadThen && now - conn.quietSince >= idleGraceMs) {
+        socket.destroy();
+      }
+    }
+  };
+
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    state.draining = true;
-    app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    state.draining = true; // from now on every answer carries Connection: close (the onSend hook)
+    app.log.info(
+      { signal, connections: connections.size },
+      'shutting down: no new connections, finishing in-flight requests',
+    );
     const timeout = options.shutdownTimeoutMs ?? 9000;
     setTimeout(() => {
-      app.log.error({ timeoutMs: timeout }, 'in-flight requests did not finish in time; exiting');
+      app.log.error({ timeoutMs: timeout, connections: connections.size }, 'in-flight requests did not finish in time; exiting');
       process.exit(1);
     }, timeout).unref();
-    // Keep-alive connections that finish a request while we drain would hold close() open.
-    setInterval(() => app.server.closeIdleConnections(), 100).unref();
-    app.close().then(
-      () => {
-        app.log.info('shutdown complete');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+
+    // Half-sent requests: Node's own header and request timeouts, shortened, answer them 408 and close.
+    // (They count from the request's first byte and are checked every TIMEOUT_CHECK_INTERVAL_MS.)
+    server.headersTimeout = requestDeadlineMs;
+    server.requestTimeout = requestDeadlineMs;
+
+    // Each sweep runs right after the event loop has polled the sockets (setImmediate), so a request
+    // that had already arrived has been read and its connection counts as busy.
+    const sweep = setInterval(() => setImmediate(closeIdle), 20);
+    setImmediate(closeIdle);
+
+    // Stop accepting now. This is net.Server's close, not http.Server's: the latter would also destroy,
+    // at this instant, every connection with no request in progress, including keep-alive connections
+    // whose next request is already here but not yet read (those clients would see a reset), and it
+    // would stop the timeout checks above. The callback runs once the last connection has closed.
+    NetServer.prototype.close.call(server, () => {
+      clearInterval(sweep);
+      // Fastify's own close: its onClose hooks (order-service's HTTP agent), then the exit.
+      app.close().then(
+        () => {
+          app.log.info('shutdown complete');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

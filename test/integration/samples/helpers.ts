@@ -1,5 +1,7 @@
 /** Shared by the sample container tests: engine check, images, unique project names, loopback HTTP. */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { resolveDockerEndpoint } from '../../../main/core/docker/endpoint';
 import { SAMPLE_SERVICES, buildSampleImages, sampleImage } from '../../../main/core/samples';
@@ -18,16 +20,39 @@ export async function dockerOrSkip(): Promise<{ docker: Docker; skip: false } | 
   }
 }
 
-/** Builds the sample images if they are missing (CI builds them before the integration tests). */
+/**
+ * Builds the sample images if they are missing or older than the sample sources (CI builds them before the
+ * integration tests; on a workstation an image left from before a change to services-sample/ would test old code).
+ */
 export async function ensureSampleImages(docker: Docker): Promise<void> {
+  const sources = newestMtime(join(process.cwd(), 'services-sample'), ['dist', 'k8s', 'flask']);
   for (const { name } of SAMPLE_SERVICES) {
+    let created = 0;
     try {
-      await docker.getImage(sampleImage(name)).inspect();
+      created = Date.parse((await docker.getImage(sampleImage(name)).inspect()).Created);
     } catch {
+      // missing
+    }
+    if (created < sources) {
+      console.log(`# building the sample images: ${sampleImage(name)} is ${created ? 'older than services-sample/' : 'missing'}`);
       await buildSampleImages(docker, { root: process.cwd() });
       return;
     }
   }
+}
+
+/** The newest modification time (ms) of the files under dir, leaving out the named subdirectories. */
+function newestMtime(dir: string, skip: string[]): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!skip.includes(entry.name)) newest = Math.max(newest, newestMtime(path, skip));
+    } else {
+      newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  }
+  return newest;
 }
 
 /** A project name no other run uses, so cleanup touches only what this run started. */
