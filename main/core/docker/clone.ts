@@ -5,7 +5,7 @@
  * Pure: tested against recorded inspect payloads.
  */
 import type { ContainerCreateOptions, ContainerInspectInfo, EndpointSettings } from 'dockerode';
-import { COMPOSE_NUMBER, FLEETDECK_REPLICA } from './labels';
+import { COMPOSE_NUMBER, FLEETDECK_OP, FLEETDECK_REPLICA } from './labels';
 
 /** What scaling needs to create more replicas: kept even when the last one is removed. */
 export interface ReplicaTemplate {
@@ -56,9 +56,13 @@ export function templateFrom(c: ContainerInspectInfo): ReplicaTemplate {
   return { create, extraNetworks: rest.map(([name, ep]) => ({ name, aliases: aliasesOf(ep) })) };
 }
 
-/** The template made concrete for replica number `n`, named as Compose would name it. */
-export function replicaSpec(t: ReplicaTemplate, name: string, n: number): ContainerCreateOptions {
-  const labels: Record<string, string> = { ...(t.create.Labels ?? {}), [FLEETDECK_REPLICA]: String(n) };
+/**
+ * The template made concrete for replica number `n`, named as Compose would name it, and
+ * labelled with the operation `opId` creating it: what tells a container Fleetdeck made and
+ * never started (a crash between create and start) from one a user created.
+ */
+export function replicaSpec(t: ReplicaTemplate, name: string, n: number, opId: string): ContainerCreateOptions {
+  const labels: Record<string, string> = { ...(t.create.Labels ?? {}), [FLEETDECK_REPLICA]: String(n), [FLEETDECK_OP]: opId };
   if (labels[COMPOSE_NUMBER] !== undefined) labels[COMPOSE_NUMBER] = String(n);
   return { ...t.create, name, Labels: labels };
 }

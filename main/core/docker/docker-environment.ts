@@ -1,8 +1,10 @@
 /** One Docker engine as an environment: its connection, live discovery and services, together. */
 import { EventEmitter } from 'node:events';
+import { dirname, join } from 'node:path';
 import type { DockerEndpoint } from './endpoint';
 import { DockerDiscovery } from './discovery';
 import { DockerEngine } from './engine';
+import { OpJournal } from './op-journal';
 import { DockerServices } from './services';
 import type { TemplateStore } from './templates';
 import { MetricsHub } from '../metrics/service-metrics';
@@ -23,11 +25,13 @@ export class DockerEnvironment extends EventEmitter<{ removed: [] }> implements 
     endpoint: DockerEndpoint,
     templates: TemplateStore,
     maxReplicas: number,
+    // Beside the templates: the same state folder, shared by every Fleetdeck process of the user.
+    journal = new OpJournal(templates.file ? join(dirname(templates.file), 'docker-operations') : undefined),
   ) {
     super();
     this.engine = new DockerEngine(endpoint);
     this.discovery = new DockerDiscovery(this.engine);
-    this.services = new DockerServices(id, this.engine, this.discovery, templates, { maxReplicas });
+    this.services = new DockerServices(id, this.engine, this.discovery, templates, journal, { maxReplicas });
     this.metrics = new MetricsHub(this);
   }
 
@@ -49,6 +53,7 @@ export class DockerEnvironment extends EventEmitter<{ removed: [] }> implements 
   /** The user removed this engine from Fleetdeck: stop, and tell whoever streams from it. */
   remove(): void {
     this.metrics.close();
+    this.services.close();
     this.discovery.close();
     this.engine.stop();
     this.emit('removed');

@@ -5,6 +5,8 @@ export const COMPOSE_NUMBER = 'com.docker.compose.container-number';
 export const FLEETDECK_SERVICE = 'dev.fleetdeck.service';
 export const FLEETDECK_PROJECT = 'dev.fleetdeck.project';
 export const FLEETDECK_REPLICA = 'dev.fleetdeck.replica';
+/** On every replica Fleetdeck creates: the operation that created it (see op-journal.ts). */
+export const FLEETDECK_OP = 'dev.fleetdeck.op';
 
 export interface ServiceKey {
   group: 'compose' | 'fleetdeck' | 'standalone';

@@ -2,16 +2,19 @@
  * The services of one Docker engine, as the panel shows them, and what can be done to
  * them: scale (clone newest replica / stop newest first), rolling restart, instance actions.
  * Operations on one service run one after another; different services in parallel.
+ * Scales and rolling restarts are journalled (op-journal.ts): one a killed Fleetdeck left
+ * half done is finished after the next sync with the engine.
  */
 import { EventEmitter } from 'node:events';
-import type { ContainerInspectInfo } from 'dockerode';
+import type { Container, ContainerInspectInfo } from 'dockerode';
 import { ApiError } from '../../common/errors';
 import type { Instance, Service } from '../../common/model';
 import { replicaName, replicaSpec, templateFrom, type ReplicaTemplate } from './clone';
 import type { DiscoveredContainer, DockerDiscovery } from './discovery';
 import type { DockerEngine } from './engine';
 import { dockerError } from './errors';
-import { serviceIdOf, type ServiceKey } from './labels';
+import { FLEETDECK_OP, serviceIdOf, type ServiceKey } from './labels';
+import type { OpJournal, OpRecord } from './op-journal';
 import type { TemplateStore } from './templates';
 
 export type InstanceAction = 'start' | 'stop' | 'restart' | 'remove';
@@ -23,21 +26,46 @@ export interface DockerServicesOptions {
 }
 
 const DEFAULT_STOP_SECONDS = 10;
+/**
+ * A never-started replica whose operation is in no journal of ours may be another Fleetdeck's
+ * (with another state folder) between create and start: left alone until it is this old.
+ */
+const UNKNOWN_LEFTOVER_MS = 60_000;
 
 export class DockerServices extends EventEmitter<{ change: [] }> {
   private readonly ops = new Map<string, NonNullable<Service['operation']>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private cache: Service[] | undefined;
+  private recovery: Promise<void> = Promise.resolve();
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     readonly envId: string,
     private readonly engine: DockerEngine,
     private readonly discovery: DockerDiscovery,
     private readonly templates: TemplateStore,
+    private readonly journal: OpJournal,
     private readonly options: DockerServicesOptions,
   ) {
     super();
     discovery.on('change', () => this.changed());
+    // Every (re)sync: what a crash left half done may only now be visible.
+    discovery.on('synced', () => this.startRecovery());
+    if (discovery.isSynced) this.startRecovery();
+  }
+
+  /** Resolves once what the last sync found left behind by a killed Fleetdeck is dealt with. */
+  whenRecovered(): Promise<void> {
+    return this.recovery;
+  }
+
+  close(): void {
+    clearTimeout(this.sweep);
+  }
+
+  private startRecovery(): void {
+    // Chained: a resync while a recovery runs must not make whenRecovered() forget the first.
+    this.recovery = Promise.all([this.recovery, this.recover()]).then(() => {});
   }
 
   list(): Service[] {
@@ -154,24 +182,36 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
     return [...this.discovery.containers.values()].filter((c) => serviceIdOf(this.envId, c.key) === serviceId);
   }
 
-  private async doScale(id: string, target: number): Promise<Service> {
-    const current = this.containersOf(id);
+  private async doScale(id: string, target: number, resumed?: OpRecord): Promise<Service> {
+    const all = this.containersOf(id);
+    const leftovers = this.leftoversOf(all, resumed?.id).list;
+    // A container that never started is no replica (yet): not counted, whoever created it.
+    const current = all.filter((c) => c.instance.state !== 'created');
     const n = current.length;
-    if (target === n) return this.get(id);
-    this.setOp(id, { kind: 'scale', target, message: `Scaling ${n} → ${target}…` });
+    if (target === n && !leftovers.length) return this.get(id);
+    const op = resumed ?? this.journal.begin({ envId: this.envId, serviceId: id, kind: 'scale', target });
+    this.setOp(id, { kind: 'scale', target, message: resumed ? `Finishing the scale to ${target} that was cut short…` : `Scaling ${n} → ${target}…` });
     try {
-      // Refresh the template from a live replica before anything is removed.
-      const stored = await this.refreshTemplate(id, current);
-      if (target > n) await this.scaleUp(id, stored, current, target - n, target);
-      else await this.scaleDown(id, current, n - target, target);
+      // Our own never-started replicas are started where the target needs them, else removed.
+      const adopt = target > n ? [...leftovers].sort(byReplica).slice(0, target - n) : [];
+      const gone = await this.removeUnstarted(leftovers.filter((c) => !adopt.includes(c)));
+      if (target !== n) {
+        // Refresh the template from a live replica before anything is removed.
+        const stored = await this.refreshTemplate(id, current.length ? current : all);
+        if (target > n) await this.scaleUp(id, stored, all, adopt, target - n, target, op.id);
+        else await this.scaleDown(id, current, n - target, target);
+      }
       this.templates.setZero(id, target === 0);
-      // Done when the engine shows the count and every new replica past 'created' (ports are known then).
+      // Done when the engine shows the count, every new replica past 'created' (ports are known then).
       const shown = await this.waitFor(() => {
         const now = this.containersOf(id);
-        return now.length === target && now.every((c) => c.instance.state !== 'created');
+        return (
+          now.filter((c) => c.instance.state !== 'created').length === target &&
+          !now.some((c) => gone.has(c.instance.id) || (c.instance.state === 'created' && c.labels[FLEETDECK_OP] === op.id))
+        );
       }, 10_000);
       if (!shown) {
-        const now = this.containersOf(id).length;
+        const now = this.containersOf(id).filter((c) => c.instance.state !== 'created').length;
         throw new ApiError(
           'TIMEOUT',
           `The engine shows ${now} replicas of ${this.get(id).name} 10 s after scaling to ${target}.`,
@@ -180,7 +220,113 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       }
       return this.get(id);
     } finally {
+      if (!resumed) this.journal.end(op.id); // a resumed one is resume()'s to end
       this.setOp(id, undefined);
+    }
+  }
+
+  /**
+   * Replicas Fleetdeck created and never started, that no live operation will start: their
+   * operation (label) is `current`, or on record but its process is gone, or on no record
+   * and old. `nextAt`: when the youngest unknown one becomes old enough.
+   */
+  private leftoversOf(
+    members: DiscoveredContainer[],
+    current?: string,
+    records = new Map(this.journal.list().map((r) => [r.id, r])),
+  ): { list: DiscoveredContainer[]; nextAt?: number } {
+    const now = Date.now();
+    let nextAt: number | undefined;
+    const list = members.filter((c) => {
+      const op = c.labels[FLEETDECK_OP];
+      if (c.instance.state !== 'created' || !op) return false;
+      if (op === current) return true;
+      const r = records.get(op);
+      if (r) return !this.journal.isLive(r);
+      const at = c.instance.createdAt + UNKNOWN_LEFTOVER_MS;
+      if (at <= now) return true;
+      nextAt = Math.min(nextAt ?? at, at);
+      return false;
+    });
+    return { list, ...(nextAt !== undefined ? { nextAt } : {}) };
+  }
+
+  /** Removes never-started containers; one started meanwhile (409) stays. Returns the ids removed. */
+  private async removeUnstarted(list: DiscoveredContainer[]): Promise<Set<string>> {
+    const gone = new Set<string>();
+    await Promise.all(
+      list.map(async (c) => {
+        try {
+          await this.engine.api.getContainer(c.instance.id).remove({ force: false });
+          gone.add(c.instance.id);
+        } catch (e) {
+          const code = (e as { statusCode?: number }).statusCode;
+          if (code === 404) gone.add(c.instance.id);
+          else if (code !== 409) throw dockerError(e, `remove ${c.instance.name}, which never started`);
+        }
+      }),
+    );
+    return gone;
+  }
+
+  /**
+   * After a (re)sync: operations on record whose process is gone are finished (the newest per
+   * service: what the user asked for last), and services holding leftovers are cleaned, each
+   * through the service's queue like any operation.
+   */
+  private recover(): Promise<void> {
+    clearTimeout(this.sweep);
+    const abandoned = new Map<string, OpRecord>();
+    const all = this.journal.list();
+    for (const r of all) {
+      if (r.envId !== this.envId || this.journal.isLive(r)) continue;
+      const prev = abandoned.get(r.serviceId);
+      const [keep, drop] = !prev || r.startedAt > prev.startedAt ? [r, prev] : [prev, r];
+      if (drop) this.journal.end(drop.id);
+      abandoned.set(r.serviceId, keep);
+    }
+    const byService = new Map<string, DiscoveredContainer[]>();
+    for (const c of this.discovery.containers.values()) {
+      const id = serviceIdOf(this.envId, c.key);
+      const list = byService.get(id);
+      if (list) list.push(c);
+      else byService.set(id, [c]);
+    }
+    const todo = new Set(abandoned.keys());
+    let nextAt: number | undefined;
+    const records = new Map(all.map((r) => [r.id, r]));
+    for (const [id, members] of byService) {
+      const found = this.leftoversOf(members, undefined, records);
+      if (found.list.length) todo.add(id);
+      if (found.nextAt !== undefined) nextAt = Math.min(nextAt ?? found.nextAt, found.nextAt);
+    }
+    if (nextAt !== undefined) {
+      // Not while the engine is away: the sync after it reconnects looks again anyway.
+      this.sweep = setTimeout(() => this.engine.status.state === 'connected' && this.startRecovery(), Math.max(1000, nextAt - Date.now()));
+      this.sweep.unref?.();
+    }
+    const runs = [...todo].map((id) =>
+      this.serialize(id, () => this.resume(id, abandoned.get(id))).catch(() => {
+        /* nobody to tell: the list shows what the engine has, and the next sync tries again */
+      }),
+    );
+    return Promise.all(runs).then(() => {});
+  }
+
+  private async resume(id: string, rec: OpRecord | undefined): Promise<void> {
+    if (!rec) {
+      await this.doScale(id, this.containersOf(id).filter((c) => c.instance.state !== 'created').length);
+      return;
+    }
+    const mine = this.journal.claim(rec);
+    if (!mine) return; // another Fleetdeck took it on
+    try {
+      if (mine.kind === 'rolling-restart') await this.doRollingRestart(id, mine);
+      else if (mine.target !== undefined) await this.doScale(id, mine.target, mine);
+    } finally {
+      // Cut short again by the engine going away: the next sync takes it up again.
+      if (this.engine.status.state === 'connected') this.journal.end(mine.id);
+      else this.journal.release(mine.id);
     }
   }
 
@@ -215,34 +361,40 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   private async scaleUp(
     id: string,
     stored: { template: ReplicaTemplate; name: string; project?: string; namePrefix?: string },
-    current: DiscoveredContainer[],
+    all: DiscoveredContainer[],
+    adopt: DiscoveredContainer[],
     count: number,
     target: number,
+    opId: string,
   ): Promise<void> {
-    const taken = new Set(current.map((c) => c.instance.name));
-    const numbers = new Set(current.map((c) => c.instance.replica ?? 0));
+    const taken = new Set(all.map((c) => c.instance.name));
+    const numbers = new Set(all.map((c) => c.instance.replica ?? 0));
     // New replicas follow the naming the service already uses (`shop-web-3`, `fleetdeck-samples-web-3`).
-    const named = current.find((c) => c.instance.replica !== undefined && c.instance.name.endsWith(`-${c.instance.replica}`));
+    const named = all.find((c) => c.instance.replica !== undefined && c.instance.name.endsWith(`-${c.instance.replica}`));
     const prefix = named ? named.instance.name.slice(0, -String(named.instance.replica).length) : stored.namePrefix;
     const plan: { n: number; name: string }[] = [];
-    for (let n = 1; plan.length < count; n++) {
+    for (let n = 1; plan.length < count - adopt.length; n++) {
       const name = prefix ? `${prefix}${n}` : replicaName(stored.project, stored.name, n);
       if (!numbers.has(n) && !taken.has(name)) plan.push({ n, name });
     }
     let started = 0;
-    const results = await Promise.allSettled(
-      plan.map(async ({ n, name }) => {
-        const created = await this.createReplica(stored.template, name, n);
-        try {
-          await created.start();
-        } catch (e) {
-          await created.remove({ force: true }).catch(() => {});
+    const startIt = async (created: Container) => {
+      try {
+        await created.start();
+      } catch (e) {
+        // 304: a crashed Fleetdeck's own start of it landed first. Never forced: if it runs, it stays.
+        if ((e as { statusCode?: number }).statusCode !== 304) {
+          await created.remove({ force: false }).catch(() => {});
           throw e;
         }
-        started++;
-        this.setOp(id, { kind: 'scale', target, message: `Started ${started} of ${count} new replicas…` });
-      }),
-    );
+      }
+      started++;
+      this.setOp(id, { kind: 'scale', target, message: `Started ${started} of ${count} new replicas…` });
+    };
+    const results = await Promise.allSettled([
+      ...adopt.map(async (c) => startIt(await this.completeUnstarted(c, stored.template))),
+      ...plan.map(async ({ n, name }) => startIt(await this.createReplica(stored.template, name, n, opId))),
+    ]);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length) {
       const err = dockerError(failed[0]!.reason, `start ${failed.length} of ${count} new replicas`);
@@ -250,13 +402,25 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
     }
   }
 
-  private async createReplica(t: ReplicaTemplate, name: string, n: number) {
+  /** A never-started replica made ready to start: a crash between create and connect may have left networks out. */
+  private async completeUnstarted(c: DiscoveredContainer, t: ReplicaTemplate) {
+    const api = this.engine.api;
+    const container = api.getContainer(c.instance.id);
+    const info = (await container.inspect()) as ContainerInspectInfo;
+    const has = new Set(Object.keys(info.NetworkSettings.Networks ?? {}));
+    for (const net of t.extraNetworks) {
+      if (!has.has(net.name)) await api.getNetwork(net.name).connect({ Container: c.instance.id, EndpointConfig: { Aliases: net.aliases } });
+    }
+    return container;
+  }
+
+  private async createReplica(t: ReplicaTemplate, name: string, n: number, opId: string) {
     const api = this.engine.api;
     let attempt = 0;
     for (;;) {
       const finalName = attempt === 0 ? name : `${name}-${attempt}`;
       try {
-        const c = await api.createContainer(replicaSpec(t, finalName, n));
+        const c = await api.createContainer(replicaSpec(t, finalName, n, opId));
         try {
           for (const net of t.extraNetworks) {
             await api.getNetwork(net.name).connect({ Container: c.id, EndpointConfig: { Aliases: net.aliases } });
@@ -303,18 +467,36 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
     if (failed.length) throw dockerError(failed[0]!.reason, `stop ${failed.length} of ${count} replicas`);
   }
 
-  private async doRollingRestart(id: string): Promise<Service> {
+  private async doRollingRestart(id: string, resumed?: OpRecord): Promise<Service> {
+    const was = resumed?.replicas;
     const order = this.containersOf(id)
-      .filter((c) => c.instance.state === 'running')
+      .filter((c) =>
+        was
+          ? // Finishing one cut short: those not restarted yet, and any the cut left stopped.
+            c.instance.id in was && (c.instance.state !== 'running' || (c.instance.startedAt ?? 0) === was[c.instance.id])
+          : c.instance.state === 'running',
+      )
       .sort((a, b) => a.instance.createdAt - b.instance.createdAt);
+    const op =
+      resumed ??
+      this.journal.begin({
+        envId: this.envId,
+        serviceId: id,
+        kind: 'rolling-restart',
+        replicas: Object.fromEntries(order.map((c) => [c.instance.id, c.instance.startedAt ?? 0])),
+      });
     try {
       for (const [i, c] of order.entries()) {
         this.setOp(id, { kind: 'rolling-restart', message: `Restarting ${i + 1} of ${order.length} (${c.instance.name})…` });
-        const before = c.instance.startedAt ?? 0;
+        const now = this.discovery.containers.get(c.instance.id)?.instance ?? c.instance;
+        const before = now.startedAt ?? 0;
+        const stopped = now.state === 'exited' || now.state === 'created' || now.state === 'dead';
         try {
-          await this.engine.api.getContainer(c.instance.id).restart({ t: await this.stopSeconds(c.instance.id) });
+          const container = this.engine.api.getContainer(c.instance.id);
+          if (stopped) await container.start();
+          else await container.restart({ t: await this.stopSeconds(c.instance.id) });
         } catch (e) {
-          throw dockerError(e, `restart ${c.instance.name}`);
+          if ((e as { statusCode?: number }).statusCode !== 304) throw dockerError(e, `restart ${c.instance.name}`);
         }
         const ready = await this.waitFor(() => {
           const now = this.discovery.containers.get(c.instance.id)?.instance;
@@ -330,6 +512,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       }
       return this.get(id);
     } finally {
+      if (!resumed) this.journal.end(op.id); // a resumed one is resume()'s to end
       this.setOp(id, undefined);
     }
   }
@@ -403,7 +586,8 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       group: key.group,
       image,
       instances,
-      desired: op?.target ?? instances.length,
+      // Never-started containers are not replicas: a scale a crash cut short leaves such.
+      desired: op?.target ?? instances.filter((i) => i.state !== 'created').length,
       running,
       healthy: instances.filter((i) => i.state === 'running' && (i.health === 'healthy' || i.health === 'none')).length,
       unhealthy: instances.filter((i) => i.health === 'unhealthy').length,
@@ -412,6 +596,10 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       scalable: key.group !== 'standalone' && (instances.length > 0 || !!this.templates.get(id)),
     };
   }
+}
+
+function byReplica(a: DiscoveredContainer, b: DiscoveredContainer): number {
+  return (a.instance.replica ?? Infinity) - (b.instance.replica ?? Infinity);
 }
 
 function newest(list: DiscoveredContainer[]): DiscoveredContainer | undefined {

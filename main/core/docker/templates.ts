@@ -21,7 +21,7 @@ export interface StoredTemplate {
 export class TemplateStore {
   private readonly map = new Map<string, StoredTemplate>();
 
-  constructor(private readonly file: string | undefined) {
+  constructor(readonly file: string | undefined) {
     if (!file) return;
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, StoredTemplate>;

@@ -35,8 +35,9 @@ test('Compose labels name the service; the Fleetdeck label too; anything else is
 
 test('a replica clones image, command, env, labels, mounts, limits, restart policy, healthcheck, network and alias', () => {
   const t = templateFrom(inspect);
-  const spec = replicaSpec(t, replicaName('shop', 'web', 4), 4);
+  const spec = replicaSpec(t, replicaName('shop', 'web', 4), 4, 'a1b2c3');
   assert.equal(spec.name, 'shop-web-4');
+  assert.equal(spec.Labels?.['dev.fleetdeck.op'], 'a1b2c3', 'the operation that made it, for recovery after a crash');
   assert.equal(spec.Image, 'fleetdeck/user-service:dev');
   assert.deepEqual(spec.Cmd, inspect.Config.Cmd);
   assert.ok(spec.Env?.includes('SECRET_KEY=abc'));
@@ -57,6 +58,6 @@ test('published ports keep their host IP but ask for a free host port', () => {
 
 test('the template does not change the container it was made from', () => {
   const before = JSON.stringify(inspect);
-  replicaSpec(templateFrom(inspect), 'x', 2);
+  replicaSpec(templateFrom(inspect), 'x', 2, 'a1b2c3');
   assert.equal(JSON.stringify(inspect), before);
 });
