@@ -29,6 +29,7 @@ export class DockerEnvironment extends EventEmitter<{ removed: [] }> implements 
     journal = new OpJournal(templates.file ? join(dirname(templates.file), 'docker-operations') : undefined),
   ) {
     super();
+    this.setMaxListeners(0); // every open stream listens for the environment's removal
     this.engine = new DockerEngine(endpoint);
     this.discovery = new DockerDiscovery(this.engine);
     this.services = new DockerServices(id, this.engine, this.discovery, templates, journal, { maxReplicas });

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { Container, ContainerInspectInfo } from 'dockerode';
 import { ApiError } from '../../common/errors';
+import { plainText } from '../../common/output-policy';
 import type { Instance, Service } from '../../common/model';
 import { replicaName, replicaSpec, templateFrom, type ReplicaTemplate } from './clone';
 import type { DiscoveredContainer, DockerDiscovery } from './discovery';
@@ -48,6 +49,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
     private readonly options: DockerServicesOptions,
   ) {
     super();
+    this.setMaxListeners(0); // every open log, metrics and services stream listens for changes
     discovery.on('change', () => this.changed());
     // Every (re)sync: what a crash left half done may only now be visible.
     discovery.on('synced', () => this.startRecovery());
@@ -84,7 +86,8 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
     const all = this.list();
     const exact = all.find((s) => s.id === ref);
     if (exact) return exact;
-    const [a, b] = ref.includes('/') ? ref.split('/', 2) : [undefined, ref];
+    // Names are shown through the output policy: typed raw or as shown, a name finds its service.
+    const [a, b] = (ref.includes('/') ? ref.split('/', 2) : [undefined, ref]).map((x) => (x === undefined ? x : plainText(x)));
     const hits = all.filter((s) => s.name === b && (a === undefined || s.project === a || (a === 'container' && s.group === 'standalone')));
     if (hits.length === 1) return hits[0]!;
     if (hits.length === 0) throw new ApiError('NOT_FOUND', `No service named "${ref}".`, 'Run "fleetdeck ls" to see the services.');
@@ -581,10 +584,11 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
     return {
       id,
       envId: this.envId,
-      name: key.name,
-      ...(key.project ? { project: key.project } : {}),
+      // Labels are whatever a container was given: shown as plain text, the id stays raw for calls.
+      name: plainText(key.name),
+      ...(key.project ? { project: plainText(key.project) } : {}),
       group: key.group,
-      image,
+      image: plainText(image),
       instances,
       // Never-started containers are not replicas: a scale a crash cut short leaves such.
       desired: op?.target ?? instances.filter((i) => i.state !== 'created').length,

@@ -34,6 +34,7 @@ export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
     private readonly maxReplicas: number,
   ) {
     super();
+    this.setMaxListeners(0); // every open log, metrics and services stream listens for changes
   }
 
   /** `kc` is this context's own KubeConfig (client-node takes credentials from the current context). */

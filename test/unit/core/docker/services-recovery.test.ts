@@ -203,3 +203,19 @@ test('an operation another live Fleetdeck runs is not resumed', async () => {
   assert.deepEqual(journalFiles(), [`${rec.id}.json`]);
   services.close();
 });
+
+test('service names, projects and images from labels are shown as plain text, and still resolve', () => {
+  const { d, services } = setup();
+  const osc = '\x1b]52;c;SlNPTkNMSVA=\x07';
+  add(d, 'h', 'evil-1', 'running');
+  const c = d.containers.get('h')!;
+  d.containers.set('h', { ...c, instance: { ...c.instance, image: `img${osc}` }, key: { group: 'fleetdeck', project: 'shop\r\nERR', name: `mark${osc}` } });
+  d.sync();
+  const s = services.list().find((x) => x.instances[0]?.id === 'h')!;
+  assert.equal(s.name, 'mark^[]52;c;SlNPTkNMSVA=^G');
+  assert.equal(s.project, 'shop↵ERR');
+  assert.equal(s.image, 'img^[]52;c;SlNPTkNMSVA=^G');
+  assert.equal(services.resolve(`mark${osc}`).id, s.id, 'typed raw');
+  assert.equal(services.resolve(s.name).id, s.id, 'typed as shown');
+  services.close();
+});
