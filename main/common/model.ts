@@ -5,6 +5,29 @@ export type EnvironmentKind = 'docker' | 'kubernetes';
 /** How the panel currently reaches an environment. */
 export type ConnectionState = 'connecting' | 'connected' | 'unreachable';
 
+/**
+ * What an environment's driver can do. The window and the CLI ask these, never the kind or the
+ * id, so a feature one driver lacks is said plainly ("not available for …") instead of guessed.
+ */
+export interface EnvironmentCapabilities {
+  /** Instance actions the driver offers (Kubernetes: restart and remove delete the pod). */
+  instanceActions: ('start' | 'stop' | 'restart' | 'remove')[];
+  scale: boolean;
+  rollingRestart: boolean;
+  /** A shell in an instance (docker exec, pods/exec). */
+  terminal: boolean;
+  /** Which metric figures exist: engine stats, and the services' own request figures. */
+  metrics: ('cpu' | 'memory' | 'network' | 'requests')[];
+  /** Services live in namespaces that can be chosen. */
+  namespaces: boolean;
+  /** The user can remove it from Fleetdeck (engines they added). */
+  removable: boolean;
+  /** Engine events per second (environments.activity). */
+  activity: boolean;
+  /** The raw object of an instance (instances.inspect). */
+  inspect: boolean;
+}
+
 export interface Environment {
   /** Stable id: `docker:local`, `docker:<name>`, `kube:<context>`. */
   id: string;
@@ -24,6 +47,9 @@ export interface Environment {
   problem?: string;
   /** ms since epoch of the last state change. */
   since: number;
+  capabilities: EnvironmentCapabilities;
+  /** Kubernetes: the namespaces watched now; `all` for every namespace. */
+  namespaces?: string[] | 'all';
 }
 
 export interface AppInfo {

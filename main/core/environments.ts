@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { ApiError } from '../common/errors';
-import type { Environment } from '../common/model';
+import type { Environment, EnvironmentCapabilities } from '../common/model';
 import type { DockerEnvironment } from './docker/docker-environment';
 import { KubeEnvironment } from './kubernetes/kube-environment';
 import { plainText } from '../common/output-policy';
@@ -74,6 +74,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
         name: c.name,
         endpoint: c.server,
         namespace: c.namespace,
+        capabilities: KUBE_CAPABILITIES,
         state: 'connecting',
         since: Date.now(),
       };
@@ -127,6 +128,7 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
         kind: 'docker',
         name: x.name,
         endpoint: x.engine.endpoint.display,
+        capabilities: { ...DOCKER_CAPABILITIES, removable: x.id !== 'docker:local' },
         state: d.state,
         since: d.since,
         ...(d.version ? { version: d.version } : {}),
@@ -192,6 +194,31 @@ export class Environments extends EventEmitter<{ change: [Environment[]] }> {
 function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+const DOCKER_CAPABILITIES: EnvironmentCapabilities = {
+  instanceActions: ['start', 'stop', 'restart', 'remove'],
+  scale: true,
+  rollingRestart: true,
+  terminal: true,
+  metrics: ['cpu', 'memory', 'network', 'requests'],
+  namespaces: false,
+  removable: true,
+  activity: true,
+  inspect: false,
+};
+
+// Restart and remove delete the pod; pod addresses are never contacted, so no request figures.
+const KUBE_CAPABILITIES: EnvironmentCapabilities = {
+  instanceActions: ['restart', 'remove'],
+  scale: true,
+  rollingRestart: true,
+  terminal: false,
+  metrics: ['cpu', 'memory'],
+  namespaces: true,
+  removable: false,
+  activity: false,
+  inspect: false,
+};
 
 /**
  * What an engine or a kubeconfig says about itself (version strings, context names, problems

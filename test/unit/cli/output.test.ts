@@ -12,6 +12,7 @@ import type { Environment, Instance, LogEvent, Service } from '../../../main/com
 import { jsonText } from '../../../main/common/output-policy';
 import { toEntry } from '../../../main/core/logs/entry';
 import { anyControl, anyField, hostileJsonLine, hostileText, show, unsafeOutsideColours } from '../common/hostile-text';
+import { DOCKER_CAPS } from '../../helpers/capabilities';
 
 const OSC52 = '\x1b]52;c;SlNPTkNMSVA=\x07';
 
@@ -60,7 +61,7 @@ test('property: the ls table has one line per row and no control character, what
 
 test('property: the envs table has no control character, whatever versions and problems the engines answered', () => {
   const env = fc.tuple(anyField, anyField, fc.option(anyField, { nil: undefined }), fc.option(hostileText, { nil: undefined })).map(
-    ([name, endpoint, version, problem]): Environment => ({ id: 'docker:x', kind: 'docker', name, endpoint, state: 'unreachable', since: 0, ...(version === undefined ? {} : { version }), ...(problem ? { problem } : {}) }),
+    ([name, endpoint, version, problem]): Environment => ({ id: 'docker:x', kind: 'docker', name, endpoint, state: 'unreachable', since: 0, capabilities: DOCKER_CAPS, ...(version === undefined ? {} : { version }), ...(problem ? { problem } : {}) }),
   );
   fc.assert(
     fc.property(fc.array(env, { minLength: 1, maxLength: 3 }), (list) => {

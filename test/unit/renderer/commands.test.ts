@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Service } from '../../../main/common/model';
 import { buildCommands, filterCommands } from '../../../renderer/src/features/palette/commands';
+import { DOCKER_CAPS } from '../../helpers/capabilities';
 
 const svc = (name: string, desired: number, extra: Partial<Service> = {}): Service => ({
   id: `docker:local/shop/${name}`, envId: 'docker:local', name, project: 'shop', group: 'compose', image: 'x', instances: [],
@@ -11,7 +12,7 @@ const svc = (name: string, desired: number, extra: Partial<Service> = {}): Servi
 function commands(services: Service[]) {
   const calls: string[] = [];
   const list = buildCommands({
-    environments: [{ id: 'docker:local', kind: 'docker', name: 'Docker (local)', endpoint: 'x', state: 'connected', since: 0 }],
+    environments: [{ id: 'docker:local', kind: 'docker', name: 'Docker (local)', endpoint: 'x', state: 'connected', since: 0, capabilities: DOCKER_CAPS }],
     services,
     selectEnvironment: (id) => calls.push(`env ${id}`),
     openService: (id) => calls.push(`open ${id}`),

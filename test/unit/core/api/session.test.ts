@@ -5,8 +5,9 @@ import type { ServerMessage } from '../../../../main/common/protocol';
 import type { ApiImpl, StreamSink } from '../../../../main/core/api/contract';
 import { ApiSession, type SessionOptions } from '../../../../main/core/api/session';
 import type { Environment } from '../../../../main/common/model';
+import { DOCKER_CAPS } from '../../../helpers/capabilities';
 
-const env = (state: Environment['state']): Environment => ({ id: 'docker:local', kind: 'docker', name: 'Docker (local)', endpoint: 'x', state, since: 0 });
+const env = (state: Environment['state']): Environment => ({ id: 'docker:local', kind: 'docker', name: 'Docker (local)', endpoint: 'x', state, since: 0, capabilities: DOCKER_CAPS });
 
 function setup(options: SessionOptions = {}) {
   const sinks = new Set<StreamSink<Environment[]>>();
