@@ -1,6 +1,7 @@
 /**
- * The services of one Kubernetes context and namespace: informers (list, then watch, resumed
- * and relisted by client-node) on Deployments, StatefulSets and Pods; scaling through the scale
+ * The services of one Kubernetes context, in the namespaces picked for it: list+watch
+ * (`list-watch.ts`) on Deployments, StatefulSets and Pods, either cluster-wide or one set per
+ * namespace; services rebuilt incrementally (`service-index.ts`); scaling through the scale
  * subresource; a rolling restart as `kubectl rollout restart` does it.
  */
 import { EventEmitter } from 'node:events';
@@ -8,58 +9,69 @@ import type * as K8s from '@kubernetes/client-node';
 import { ApiError } from '../../common/errors';
 import type { Instance, Service } from '../../common/model';
 import { clientNode, describeKubeError } from './kubeconfig';
-import { parseServiceId, workloadToService } from './model';
+import { ListWatch, type ListPage, type ListWatchHealth } from './list-watch';
+import { parseServiceId } from './model';
+import { ServiceIndex } from './service-index';
 import { onceSynced, whenSynced } from '../sync-gate';
 
-type Informer<T extends K8s.KubernetesObject> = K8s.Informer<T> & K8s.ObjectCache<T>;
+/**
+ * Whether the watches of this context are answering, for the connection state. Emitted as
+ * `'health'` whenever `ok` or `error` changes:
+ *   ok: true  — every watch has listed since its last failure (the view equals the cluster);
+ *   ok: false — some list or watch failed and has not recovered (API gone, 401/403, …);
+ *               `error` says what, in words fit for the UI (no URLs with credentials).
+ * `since` is when `ok` last changed (ms since epoch). A watch that merely drops is relisted at
+ * once and not reported; a failed relist is reported at once (within ~0.3 s of the API going away),
+ * a hanging one after 1.5 s. Retries run every 0.25 → 2 s until the API answers again.
+ */
+export interface KubeHealth {
+  ok: boolean;
+  error?: string;
+  since: number;
+}
 
-export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
-  private deployments: Informer<K8s.V1Deployment> | undefined;
-  private statefulSets: Informer<K8s.V1StatefulSet> | undefined;
-  private pods: Informer<K8s.V1Pod> | undefined;
+/** `'all'`, or the chosen namespaces (an empty set watches nothing). */
+export type NamespaceChoice = string[] | 'all';
+
+const ALL = '*';
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+interface Source {
+  watches: ListWatch<K8s.KubernetesObject>[];
+}
+
+export class KubeServices extends EventEmitter<{ change: []; synced: []; health: [KubeHealth] }> {
   private apps: K8s.AppsV1Api | undefined;
   private core: K8s.CoreV1Api | undefined;
-  private cache: Service[] | undefined;
+  private kc: K8s.KubeConfig | undefined;
+  private readonly index: ServiceIndex;
+  private readonly sources = new Map<string, Source>();
+  private wanted: NamespaceChoice;
   private synced = false;
   private stopped = false;
-  private readonly ops = new Map<string, NonNullable<Service['operation']>>();
-  private readonly retries = new Set<NodeJS.Timeout>();
   private debounce: NodeJS.Timeout | undefined;
-
-  private kc!: K8s.KubeConfig;
+  private healthState: KubeHealth = { ok: false, since: Date.now() };
+  private nsChange: Promise<void> = Promise.resolve();
 
   constructor(
     readonly envId: string,
+    /** The context's own namespace: what is watched until another choice is made. */
     readonly namespace: string,
     private readonly maxReplicas: number,
   ) {
     super();
     this.setMaxListeners(0); // every open log, metrics and services stream listens for changes
+    this.index = new ServiceIndex(envId);
+    this.wanted = [namespace];
   }
 
   /** `kc` is this context's own KubeConfig (client-node takes credentials from the current context). */
   async start(kc: K8s.KubeConfig): Promise<void> {
     this.kc = kc;
     const k8s = await clientNode();
-    const apps = (this.apps = this.kc.makeApiClient(k8s.AppsV1Api));
-    const core = (this.core = this.kc.makeApiClient(k8s.CoreV1Api));
-    const ns = this.namespace;
-    this.deployments = k8s.makeInformer(this.kc, `/apis/apps/v1/namespaces/${ns}/deployments`, () => apps.listNamespacedDeployment({ namespace: ns }));
-    this.statefulSets = k8s.makeInformer(this.kc, `/apis/apps/v1/namespaces/${ns}/statefulsets`, () => apps.listNamespacedStatefulSet({ namespace: ns }));
-    this.pods = k8s.makeInformer(this.kc, `/api/v1/namespaces/${ns}/pods`, () => core.listNamespacedPod({ namespace: ns }));
-    for (const inf of [this.deployments, this.statefulSets, this.pods] as Informer<K8s.KubernetesObject>[]) {
-      for (const ev of ['add', 'update', 'delete'] as const) inf.on(ev, () => this.changed());
-      // client-node's informer stops on errors other than 410/timeouts: start it again, calmly.
-      inf.on('error', () => {
-        if (this.stopped) return;
-        const t = setTimeout(() => {
-          this.retries.delete(t);
-          if (!this.stopped) void inf.start().catch(() => {});
-        }, 2000);
-        this.retries.add(t);
-      });
-    }
-    await Promise.all([this.deployments.start(), this.statefulSets.start(), this.pods.start()]);
+    this.apps = kc.makeApiClient(k8s.AppsV1Api);
+    this.core = kc.makeApiClient(k8s.CoreV1Api);
+    await this.apply(this.wanted);
     this.synced = true;
     this.changed();
     this.emit('synced');
@@ -67,35 +79,131 @@ export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.retries) clearTimeout(t);
     clearTimeout(this.debounce);
-    for (const inf of [this.deployments, this.statefulSets, this.pods]) void inf?.stop().catch(() => {});
+    for (const s of this.sources.values()) for (const w of s.watches) w.stop();
+    this.sources.clear();
   }
 
   get isSynced(): boolean {
     return this.synced;
   }
 
-  list(): Service[] {
-    if (!this.cache) {
-      const pods = this.pods?.list() ?? [];
-      const op = (id: string) => this.ops.get(id);
-      const envId = this.envId;
-      const deps = (this.deployments?.list() ?? []).map((d) => {
-        const s = workloadToService(envId, d, 'deployment', pods);
-        return op(s.id) ? workloadToService(envId, d, 'deployment', pods, op(s.id)) : s;
-      });
-      const sets = (this.statefulSets?.list() ?? []).map((d) => {
-        const s = workloadToService(envId, d, 'statefulset', pods);
-        return op(s.id) ? workloadToService(envId, d, 'statefulset', pods, op(s.id)) : s;
-      });
-      this.cache = [...deps, ...sets].sort((a, b) => a.name.localeCompare(b.name) || a.group.localeCompare(b.group));
+  get health(): KubeHealth {
+    return this.healthState;
+  }
+
+  /** What is watched now. */
+  get namespaces(): NamespaceChoice {
+    return this.wanted === 'all' ? 'all' : [...this.wanted];
+  }
+
+  /**
+   * Watch every namespace (`'all'`: cluster-wide lists and watches, which need RBAC for them) or
+   * just these. Watches no longer needed stop and their services go; new ones are listed before
+   * this resolves (or have failed once: they retry, and 'health' says so). Services in namespaces
+   * covered both before and after stay as they are (same objects). Calls run one after another.
+   */
+  setNamespaces(choice: NamespaceChoice): Promise<void> {
+    let next: NamespaceChoice;
+    if (choice === 'all') next = 'all';
+    else {
+      const bad = choice.find((n) => !DNS1123_LABEL.test(n));
+      if (bad !== undefined) return Promise.reject(new ApiError('INVALID_PARAMS', `"${bad}" is not a namespace name.`));
+      next = [...new Set(choice)].sort();
     }
-    return this.cache;
+    this.wanted = next;
+    if (!this.kc) return Promise.resolve(); // start() applies it
+    this.nsChange = this.nsChange.then(() => (this.stopped ? undefined : this.apply(next)));
+    return this.nsChange;
+  }
+
+  private async apply(choice: NamespaceChoice): Promise<void> {
+    const keys = choice === 'all' ? [ALL] : choice;
+    const old = [...this.sources.keys()].filter((k) => !keys.includes(k));
+    // Old watches stop first, so none of their events land after their objects are dropped; those
+    // objects stay listed until the new lists are in, which take over what they cover.
+    for (const k of old) for (const w of this.sources.get(k)!.watches) w.stop();
+    const fresh = keys.filter((k) => !this.sources.has(k));
+    await Promise.all(fresh.map((k) => this.startSource(k)));
+    for (const k of old) {
+      this.sources.delete(k);
+      this.index.dropSource(k);
+    }
+    this.updateHealth();
+    this.changed();
+  }
+
+  private startSource(key: string): Promise<void> {
+    const apps = this.apps!;
+    const core = this.core!;
+    const kc = this.kc!;
+    const all = key === ALL;
+    const base = (group: string, res: string) => (all ? `${group}/${res}` : `${group}/namespaces/${key}/${res}`);
+    const idx = this.index;
+    const onHealth = () => this.updateHealth();
+    const onChange = () => this.changed();
+    const page = <T>(p: Promise<T>) => p as unknown as Promise<ListPage<never>>;
+    const deployments = new ListWatch<K8s.V1Deployment>(
+      kc,
+      base('/apis/apps/v1', 'deployments'),
+      (limit, cont) =>
+        page(all ? apps.listDeploymentForAllNamespaces({ limit, _continue: cont }) : apps.listNamespacedDeployment({ namespace: key, limit, _continue: cont })),
+      {
+        upsert: (o, seen) => idx.upsertWorkload(o, 'deployment', key, seen),
+        remove: (o) => idx.removeWorkload(o, 'deployment'),
+        sweep: (seen) => idx.sweepWorkloads('deployment', key, seen),
+      },
+      onHealth,
+      onChange,
+    );
+    const statefulSets = new ListWatch<K8s.V1StatefulSet>(
+      kc,
+      base('/apis/apps/v1', 'statefulsets'),
+      (limit, cont) =>
+        page(all ? apps.listStatefulSetForAllNamespaces({ limit, _continue: cont }) : apps.listNamespacedStatefulSet({ namespace: key, limit, _continue: cont })),
+      {
+        upsert: (o, seen) => idx.upsertWorkload(o, 'statefulset', key, seen),
+        remove: (o) => idx.removeWorkload(o, 'statefulset'),
+        sweep: (seen) => idx.sweepWorkloads('statefulset', key, seen),
+      },
+      onHealth,
+      onChange,
+    );
+    const pods = new ListWatch<K8s.V1Pod>(
+      kc,
+      base('/api/v1', 'pods'),
+      (limit, cont) => page(all ? core.listPodForAllNamespaces({ limit, _continue: cont }) : core.listNamespacedPod({ namespace: key, limit, _continue: cont })),
+      {
+        upsert: (o, seen) => idx.upsertPod(o, key, seen),
+        remove: (o) => idx.removePod(o),
+        sweep: (seen) => idx.pods.sweep(key, seen),
+      },
+      onHealth,
+      onChange,
+    );
+    const watches = [deployments, statefulSets, pods] as ListWatch<K8s.KubernetesObject>[];
+    this.sources.set(key, { watches });
+    return Promise.all(watches.map((w) => w.start())).then(() => undefined);
+  }
+
+  private updateHealth(): void {
+    const hs: ListWatchHealth[] = [];
+    for (const s of this.sources.values()) for (const w of s.watches) hs.push(w.health);
+    const bad = hs.find((h) => !h.ok);
+    const ok = !bad;
+    const error = bad?.error ?? (ok ? undefined : 'not listed yet');
+    if (ok === this.healthState.ok && error === this.healthState.error) return;
+    this.healthState = { ok, ...(error ? { error } : {}), since: ok === this.healthState.ok ? this.healthState.since : Date.now() };
+    if (!this.stopped) this.emit('health', this.healthState);
+  }
+
+  /** The services of the watched namespaces; the same array until something changes, unchanged services reused. */
+  list(): Service[] {
+    return this.index.list();
   }
 
   get(id: string): Service {
-    const s = this.list().find((x) => x.id === id);
+    const s = this.index.get(id);
     if (!s) throw new ApiError('NOT_FOUND', `No workload "${id}".`, 'It may have been deleted; pick one from the list.');
     return s;
   }
@@ -104,7 +212,7 @@ export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
     for (const service of this.list()) {
       for (const instance of service.instances) if (instance.id === ref || instance.name === ref) return { service, instance };
     }
-    throw new ApiError('NOT_FOUND', `No pod "${ref}" in ${this.namespace}.`, 'It may have been replaced; the list is current.');
+    throw new ApiError('NOT_FOUND', `No pod "${ref}" in ${this.describeNamespaces()}.`, 'It may have been replaced; the list is current.');
   }
 
   async scale(id: string, target: number): Promise<Service> {
@@ -149,12 +257,13 @@ export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
 
   /** Pods are restarted or removed by deleting them (their controller makes a new one); they cannot be stopped. */
   async instanceAction(ref: string, action: 'start' | 'stop' | 'restart' | 'remove'): Promise<void> {
-    const { instance } = this.findInstance(ref);
+    const { service, instance } = this.findInstance(ref);
     if (action === 'start' || action === 'stop') {
       throw new ApiError('INVALID_PARAMS', `A pod cannot be ${action === 'stop' ? 'stopped' : 'started'} on its own.`, 'Scale its workload instead, or restart the pod.');
     }
     try {
-      await this.core!.deleteNamespacedPod({ name: instance.name, namespace: this.namespace });
+      const ns = this.index.pods.getByUid(instance.id)?.ns ?? parseServiceId(service.id)?.ns ?? this.namespace;
+      await this.core!.deleteNamespacedPod({ name: this.index.pods.getByUid(instance.id)?.name ?? instance.name, namespace: ns });
     } catch (e) {
       throw kubeActionError(e, `${action} ${instance.name}`);
     }
@@ -171,15 +280,24 @@ export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
   }
 
   /** The pod's first container: pods/log needs one named when a pod has several. */
-  containerOf(podName: string): string | undefined {
-    return this.pods?.get(podName, this.namespace)?.spec?.containers?.[0]?.name;
+  containerOf(podName: string, ns?: string): string | undefined {
+    return this.podRef(podName, ns)?.container;
+  }
+
+  /** Where a pod (by name or uid) lives, with its raw name, for logs and actions across namespaces. */
+  podRef(ref: string, ns?: string): { ns: string; name: string; container: string | undefined } | undefined {
+    const pods = this.index.pods;
+    const rec = (ns ? pods.get(ns, ref) : pods.get(this.namespace, ref)) ?? pods.getByUid(ref) ?? pods.findByName(ref);
+    return rec && { ns: rec.ns, name: rec.name, container: rec.container };
+  }
+
+  private describeNamespaces(): string {
+    return this.wanted === 'all' ? 'any namespace' : this.wanted.join(', ') || 'no namespace';
   }
 
   private workloadReplicas(id: string): number | undefined {
     const w = parseServiceId(id);
-    if (!w) return undefined;
-    const inf = w.kind === 'deployment' ? this.deployments : this.statefulSets;
-    return (inf?.get(w.name, w.ns) as K8s.V1Deployment | undefined)?.spec?.replicas;
+    return w ? this.index.workload(w.ns, w.kind, w.name)?.replicas : undefined;
   }
 
   private waitFor(pred: () => boolean, ms: number): Promise<boolean> {
@@ -200,18 +318,15 @@ export class KubeServices extends EventEmitter<{ change: []; synced: [] }> {
   }
 
   private setOp(id: string, op: Service['operation'] | undefined): void {
-    if (op) this.ops.set(id, op);
-    else this.ops.delete(id);
-    this.cache = undefined;
+    this.index.setOp(id, op);
     this.emit('change');
   }
 
-  /** Informer events come in bursts (a rollout touches many objects): one recompute per burst. */
+  /** Events come in bursts (a rollout touches many objects, a list brings pages): one 'change' per burst. */
   private changed(): void {
-    this.cache = undefined;
+    if (this.stopped) return;
     this.debounce ??= setTimeout(() => {
       this.debounce = undefined;
-      this.cache = undefined;
       this.emit('change');
     }, 10);
   }

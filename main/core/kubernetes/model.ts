@@ -51,27 +51,61 @@ export function workloadToService(
   pods: readonly V1Pod[],
   operation?: Service['operation'],
 ): Service {
-  const ns = w.metadata?.namespace ?? 'default';
-  const name = w.metadata?.name ?? '';
-  const selector = w.spec?.selector?.matchLabels;
-  const instances = pods
-    .filter((p) => p.metadata?.namespace === ns && selects(selector, p.metadata?.labels))
-    .map(podToInstance)
-    .sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
-  const live = instances.filter((i) => i.state !== 'stopping');
+  const slim = slimWorkload(w, kind);
+  const instances = pods.filter((p) => p.metadata?.namespace === slim.ns && selects(slim.selector, p.metadata?.labels)).map(podToInstance);
+  return serviceOf(envId, slim, instances, operation);
+}
+
+/** What a Service needs of its workload: kept instead of the object, which carries far more. */
+export interface SlimWorkload {
+  ns: string;
+  name: string;
+  kind: 'deployment' | 'statefulset';
+  selector: Record<string, string> | undefined;
+  image: string;
+  replicas: number | undefined;
+  createdAt: number;
+  resourceVersion: string;
+}
+
+export function slimWorkload(w: V1Deployment | V1StatefulSet, kind: 'deployment' | 'statefulset'): SlimWorkload {
   return {
-    id: serviceIdOf(envId, ns, kind, name),
-    envId,
-    name: plainText(name),
-    project: plainText(ns),
-    group: kind,
-    image: plainText(w.spec?.template?.spec?.containers?.[0]?.image ?? ''),
-    instances,
-    desired: operation?.target ?? w.spec?.replicas ?? 1,
-    running: live.filter((i) => i.state === 'running').length,
-    healthy: live.filter((i) => i.health === 'healthy').length,
-    unhealthy: live.filter((i) => i.health === 'unhealthy').length,
+    ns: w.metadata?.namespace ?? 'default',
+    name: w.metadata?.name ?? '',
+    kind,
+    selector: w.spec?.selector?.matchLabels,
+    image: w.spec?.template?.spec?.containers?.[0]?.image ?? '',
+    replicas: w.spec?.replicas,
     createdAt: toMs(w.metadata?.creationTimestamp) ?? 0,
+    resourceVersion: w.metadata?.resourceVersion ?? '',
+  };
+}
+
+/** The Service of a workload from its instances (already made by podToInstance, in any order). */
+export function serviceOf(envId: string, w: SlimWorkload, podInstances: readonly Instance[], operation?: Service['operation']): Service {
+  const instances = [...podInstances].sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+  let running = 0;
+  let healthy = 0;
+  let unhealthy = 0;
+  for (const i of instances) {
+    if (i.state === 'stopping') continue;
+    if (i.state === 'running') running++;
+    if (i.health === 'healthy') healthy++;
+    else if (i.health === 'unhealthy') unhealthy++;
+  }
+  return {
+    id: serviceIdOf(envId, w.ns, w.kind, w.name),
+    envId,
+    name: plainText(w.name),
+    project: plainText(w.ns),
+    group: w.kind,
+    image: plainText(w.image),
+    instances,
+    desired: operation?.target ?? w.replicas ?? 1,
+    running,
+    healthy,
+    unhealthy,
+    createdAt: w.createdAt,
     ...(operation ? { operation } : {}),
     scalable: true,
   };
