@@ -40,6 +40,10 @@ export const methods = {
     })
     .strict(),
   'environments.remove': z.object({ id: environmentId }).strict(),
+  /** Which namespaces a Kubernetes context watches (capabilities.namespaces); `all` for every one. */
+  'environments.setNamespaces': z
+    .object({ id: environmentId, namespaces: z.union([z.literal('all'), z.array(z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace is a DNS label')).min(1).max(100)]) })
+    .strict(),
   'services.list': z.object({ envId: environmentId }).strict(),
   /** Scale a service to `replicas`; resolves once the engine shows the new count. */
   'services.scale': z.object({ serviceId, replicas: replicaCount }).strict(),
@@ -60,6 +64,7 @@ export interface MethodResults {
   'environments.reconnect': Environment;
   'environments.addDocker': Environment;
   'environments.remove': null;
+  'environments.setNamespaces': Environment;
   'services.list': Service[];
   'services.scale': Service;
   'services.restart': Service;

@@ -2,6 +2,32 @@
 import type { z } from 'zod';
 import type { MethodName, MethodResults, StreamEvents, StreamName, methods, streams } from '../../common/api';
 import type { ApiError } from '../../common/errors';
+import type { AppInfo, Environment } from '../../common/model';
+import type { EnvironmentDriver } from '../env/driver';
+
+/** What the API is implemented on: the core, as far as the API sees it (no import of it, so no cycle). */
+export interface CoreLike {
+  readonly environments: {
+    list(): Environment[];
+    describe(id: string): Environment;
+    get(id: string): EnvironmentDriver;
+    owner(childId: string): EnvironmentDriver;
+    reconnect(id: string): Environment;
+    on(event: 'change', fn: (list: Environment[]) => void): unknown;
+    off(event: 'change', fn: (list: Environment[]) => void): unknown;
+  };
+  /** Open terminals by id, whichever environment opened them. */
+  readonly terminals: {
+    input(terminalId: string, data: string): void;
+    flow(terminalId: string, paused: boolean): void;
+    resize(terminalId: string, cols: number, rows: number): Promise<void>;
+  };
+  /** The sample services start on the local engine. */
+  readonly local: { readonly engine: { readonly api: import('dockerode') } };
+  info(): AppInfo;
+  addEngine(name: string, host: string): Environment;
+  removeEngine(id: string): void;
+}
 
 export type MethodImpls = {
   [M in MethodName]: (params: z.output<(typeof methods)[M]>) => Promise<MethodResults[M]> | MethodResults[M];

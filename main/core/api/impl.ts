@@ -1,39 +1,44 @@
 /**
  * The API contract implemented on the core: each method and stream in one place, each a few
- * lines that hand over to the module that does the work.
+ * lines that hand over to the environment's driver. Nothing here asks what kind a driver is.
  */
 import { ApiError } from '../../common/errors';
 import type { Environment, Service } from '../../common/model';
-import type { Core } from '../core';
+import { untilRemoved } from '../env/teardown';
 import { followLogs } from '../logs/follow-logs';
 import { startSamplesFromPanel } from '../samples/start-from-panel';
-import type { ApiImpl } from './contract';
+import type { ApiImpl, CoreLike } from './contract';
 
 /** Service lists are pushed at most this often: a burst of engine events becomes one update. */
 const SERVICES_COALESCE_MS = 40;
 
-export function createApiImpl(core: Core): ApiImpl {
+export function createApiImpl(core: CoreLike): ApiImpl {
+  const envs = core.environments;
   return {
     methods: {
       'app.info': () => core.info(),
-      'environments.list': () => core.environments.list(),
-      'environments.reconnect': ({ id }) => core.environments.reconnect(id),
+      'environments.list': () => envs.list(),
+      'environments.reconnect': ({ id }) => envs.reconnect(id),
       'environments.addDocker': ({ name, host }) => core.addEngine(name, host),
       'environments.remove': ({ id }) => {
         core.removeEngine(id);
         return null;
       },
+      'environments.setNamespaces': ({ id, namespaces }) => {
+        envs.get(id).setNamespaces(namespaces);
+        return envs.describe(id);
+      },
       'services.list': async ({ envId }) => {
-        const d = core.serviceEnv(envId);
+        const d = envs.get(envId);
         if (!(await d.whenSynced(15_000))) {
           throw new ApiError('UNREACHABLE', `${d.name} has not listed its services yet.`, 'Check that it is running and reachable; try again.');
         }
         return d.services.list();
       },
-      'services.scale': ({ serviceId, replicas }) => core.servicesFor(serviceId).scale(serviceId, replicas),
-      'services.restart': ({ serviceId }) => core.servicesFor(serviceId).rollingRestart(serviceId),
+      'services.scale': ({ serviceId, replicas }) => envs.owner(serviceId).services.scale(serviceId, replicas),
+      'services.restart': ({ serviceId }) => envs.owner(serviceId).services.rollingRestart(serviceId),
       'instances.action': async ({ envId, instance, action }) => {
-        await core.serviceEnv(envId).services.instanceAction(instance, action);
+        await envs.get(envId).services.instanceAction(instance, action);
         return null;
       },
       'terminal.input': ({ terminalId, data }) => {
@@ -52,12 +57,12 @@ export function createApiImpl(core: Core): ApiImpl {
     streams: {
       'environments.watch': (_p, sink) => {
         const on = (list: Environment[]) => sink.next(list);
-        core.environments.on('change', on);
-        sink.next(core.environments.list());
-        return () => core.environments.off('change', on);
+        envs.on('change', on);
+        sink.next(envs.list());
+        return () => envs.off('change', on);
       },
       'services.watch': ({ envId }, sink) => {
-        const env = core.serviceEnv(envId);
+        const env = envs.get(envId);
         const d = env.services;
         let timer: NodeJS.Timeout | undefined;
         let last: Service[] | undefined;
@@ -71,31 +76,32 @@ export function createApiImpl(core: Core): ApiImpl {
         };
         d.on('change', on);
         const stopWaiting = env.onceSynced(push);
-        const stop = () => {
-          clearTimeout(timer);
-          stopWaiting();
-          stopRemoved();
-          d.off('change', on);
-        };
-        const stopRemoved = env.onRemoved(() => {
-          stop();
-          sink.end(new ApiError('NOT_FOUND', `${env.name} was removed from Fleetdeck.`, 'Pick another environment.'));
-        });
-        return stop;
+        return untilRemoved(
+          env,
+          () => {
+            clearTimeout(timer);
+            stopWaiting();
+            d.off('change', on);
+          },
+          (e) => sink.end(e),
+        );
       },
       'environments.activity': ({ id }, sink) => {
-        const d = core.dockerEnv(id);
+        const d = envs.get(id);
+        if (!d.capabilities.activity || d.eventsPerSecond() === undefined) {
+          throw new ApiError('INVALID_PARAMS', `${d.name} reports no engine activity.`);
+        }
         let last = -1;
         const tick = () => {
-          const eps = d.engine.eventsPerSecond();
+          const eps = d.eventsPerSecond() ?? 0;
           if (eps !== last) sink.next({ eventsPerSecond: (last = eps) });
         };
         tick();
         const t = setInterval(tick, 1000);
-        return () => clearInterval(t);
+        return untilRemoved(d, () => clearInterval(t), (e) => sink.end(e));
       },
       'logs.follow': ({ envId, serviceId, instance, tail }, sink) => {
-        const env = core.serviceEnv(envId);
+        const env = envs.get(envId);
         if (serviceId) env.services.get(serviceId); // NOT_FOUND before anything starts
         if (instance) env.services.findInstance(instance);
         const stop = followLogs(
@@ -103,17 +109,10 @@ export function createApiImpl(core: Core): ApiImpl {
           { ...(serviceId ? { serviceId } : {}), ...(instance ? { instance } : {}), tail },
           { next: (e) => sink.next(e), backlog: () => sink.backlog?.() ?? 0 },
         );
-        const stopRemoved = env.onRemoved(() => {
-          stop();
-          sink.end(new ApiError('NOT_FOUND', `${env.name} was removed from Fleetdeck.`));
-        });
-        return () => {
-          stopRemoved();
-          stop();
-        };
+        return untilRemoved(env, stop, (e) => sink.end(e));
       },
       'metrics.watch': ({ envId, serviceId }, sink) => {
-        const env = core.serviceEnv(envId);
+        const env = envs.get(envId);
         env.services.get(serviceId);
         const w = env.watchMetrics(
           serviceId,
@@ -121,11 +120,7 @@ export function createApiImpl(core: Core): ApiImpl {
           (message) => sink.next({ kind: 'problem', message }),
         );
         sink.next({ kind: 'history', points: w.history });
-        const stopRemoved = env.onRemoved(() => sink.end(new ApiError('NOT_FOUND', `${env.name} was removed from Fleetdeck.`)));
-        return () => {
-          stopRemoved();
-          w.stop();
-        };
+        return untilRemoved(env, w.stop, (e) => sink.end(e));
       },
       'samples.start': (_p, sink) => {
         let open = true;
@@ -142,30 +137,21 @@ export function createApiImpl(core: Core): ApiImpl {
         };
       },
       'terminal.open': ({ envId, instance, cols, rows }, sink) => {
-        const d = core.dockerEnv(envId);
-        const { instance: target } = d.services.findInstance(instance);
-        if (target.state !== 'running') {
-          throw new ApiError('CONFLICT', `${target.name} is ${target.state}, so no terminal can be opened in it.`, 'Start it first.');
-        }
-        const close = core.terminals.open(
-          d.engine,
-          target.id,
-          { cols, rows },
-          (e) => {
+        const d = envs.get(envId);
+        const close = d.openTerminal({
+          instance,
+          cols,
+          rows,
+          emit: (e) => {
             sink.next(e);
             if (e.kind === 'exit') sink.end();
           },
-          () => sink.backlog?.() ?? 0,
-        );
-        const stopRemoved = d.onRemoved(() => {
-          close();
+          backlog: () => sink.backlog?.() ?? 0,
+        });
+        return untilRemoved(d, close, () => {
           sink.next({ kind: 'exit', code: null, message: `${d.name} was removed from Fleetdeck.` });
           sink.end();
         });
-        return () => {
-          stopRemoved();
-          close();
-        };
       },
     },
   };

@@ -18,7 +18,9 @@ import { FLEETDECK_OP, serviceIdOf, type ServiceKey } from './labels';
 import type { OpJournal, OpRecord } from './op-journal';
 import type { TemplateStore } from './templates';
 
-export type InstanceAction = 'start' | 'stop' | 'restart' | 'remove';
+import type { InstanceAction } from '../env/driver';
+
+export type { InstanceAction };
 
 export interface DockerServicesOptions {
   maxReplicas: number;

@@ -6,7 +6,7 @@
 import type * as K8s from '@kubernetes/client-node';
 import type { MetricPoint } from '../../common/model';
 import { clientNode } from './kubeconfig';
-import type { KubeServices } from './kube-services';
+import type { ServicesLike } from '../env/driver';
 import { parseQuantity } from './quantity';
 
 const RING = 300;
@@ -18,7 +18,7 @@ export class KubeMetricsHub {
   private problem: string | undefined;
 
   constructor(
-    private readonly services: KubeServices,
+    private readonly services: Pick<ServicesLike, 'list'> & { readonly namespace: string },
     private readonly kc: () => K8s.KubeConfig | undefined,
     private readonly onProblem: (serviceId: string, message: string) => void,
   ) {}

@@ -5,7 +5,7 @@
  * the pipe is backed up, lines are dropped and counted, and the count is sent as a marker.
  */
 import type { Instance, LogEntry, LogEvent } from '../../common/model';
-import type { ServiceEnv } from '../service-env';
+import type { EnvironmentDriver } from '../env/driver';
 import { sharedFollow } from './shared-follow';
 
 const FLUSH_MS = 30;
@@ -25,7 +25,7 @@ export interface LogsSink {
   backlog(): number;
 }
 
-export function followLogs(env: ServiceEnv, target: LogsTarget, sink: LogsSink): () => void {
+export function followLogs(env: Pick<EnvironmentDriver, 'services' | 'followInstance'>, target: LogsTarget, sink: LogsSink): () => void {
   const follow = sharedFollow(env.followInstance);
   const followers = new Map<string, { stop(): void; lastT: number; ended: boolean }>();
   let pending: LogEntry[] = [];

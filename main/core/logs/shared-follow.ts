@@ -6,7 +6,7 @@
  * live ones; the stream closes when its last viewer leaves.
  */
 import type { LogEntry } from '../../common/model';
-import type { FollowInstance } from '../service-env';
+import type { FollowInstance } from '../env/driver';
 
 interface Viewer {
   onEntries(e: LogEntry[]): void;

@@ -5,7 +5,8 @@
  * for a minute after, so switching tabs does not lose the chart.
  */
 import type { Instance, MetricPoint } from '../../common/model';
-import type { DockerEnvironment } from '../docker/docker-environment';
+import type Docker from 'dockerode';
+import type { ServicesLike } from '../env/driver';
 import { streamStats, type ContainerSample } from './docker-stats';
 import { ratesBetween, readRequestCounters, type RequestCounters } from './prometheus';
 
@@ -25,6 +26,12 @@ interface InstanceState {
   scrapes: { t: number; c: RequestCounters }[];
 }
 
+/** What the figures are read from: the engine's stats, the services' instances. */
+export interface StatsSource {
+  readonly services: Pick<ServicesLike, 'list' | 'on' | 'off'>;
+  readonly engine: { readonly api: Docker };
+}
+
 export class ServiceMetrics {
   private readonly ring: MetricPoint[] = [];
   private readonly listeners = new Set<(p: MetricPoint) => void>();
@@ -35,7 +42,7 @@ export class ServiceMetrics {
   private readonly onChange = () => this.sync();
 
   constructor(
-    private readonly env: DockerEnvironment,
+    private readonly env: StatsSource,
     private readonly serviceId: string,
     private readonly onIdle: () => void,
   ) {}
@@ -194,7 +201,7 @@ function round(n: number): number {
 /** One ServiceMetrics per watched service of an environment. */
 export class MetricsHub {
   private readonly services = new Map<string, ServiceMetrics>();
-  constructor(private readonly env: DockerEnvironment) {}
+  constructor(private readonly env: StatsSource) {}
 
   watch(serviceId: string, listener: (p: MetricPoint) => void) {
     let m = this.services.get(serviceId);

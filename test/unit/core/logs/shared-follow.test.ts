@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Instance, LogEntry } from '../../../../main/common/model';
 import { sharedFollow } from '../../../../main/core/logs/shared-follow';
-import type { FollowInstance } from '../../../../main/core/service-env';
+import type { FollowInstance } from '../../../../main/core/env/driver';
 
 function engine() {
   const streams: { instance: string; tail: number; emit(e: LogEntry[]): void; end(): void; stopped: boolean }[] = [];
