@@ -35,7 +35,7 @@ describe('watch event order against the Kubernetes API fixture', () => {
   });
 
   /** Opens a watch on the shop pods; returns what it saw and how to stop it. */
-  async function watchPods(params: Record<string, unknown>): Promise<{ seen: Seen[]; stop: () => Promise<void> }> {
+  async function watchPods(params: Record<string, string | number | boolean | undefined>): Promise<{ seen: Seen[]; stop: () => Promise<void> }> {
     const seen: Seen[] = [];
     let ended: (e: unknown) => void = () => {};
     const done = new Promise((r) => (ended = r));
