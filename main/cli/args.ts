@@ -1,16 +1,72 @@
 /** Command-line parsing for `fleetdeck`: pure, so it is tested without starting anything. */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 
+/** Which environment a command acts on: `--env ID`, or kubectl's `--context` and `-n`. */
+export interface TargetOptions {
+  /** An environment id as `fleetdeck envs` prints it: `docker:local`, `kube:<context>`. */
+  env?: string;
+  /** A kubeconfig context, as kubectl's `--context`. */
+  context?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+}
+
 export type Command =
   | { cmd: 'serve'; port: number; host: string; allowRemote: boolean }
   | { cmd: 'envs'; json: boolean }
-  | { cmd: 'ls'; json: boolean }
-  | { cmd: 'scale'; service: string; replicas: number; wait: boolean }
-  | { cmd: 'logs'; target: string; tail: number; raw: boolean }
+  | { cmd: 'ls'; json: boolean; target: TargetOptions }
+  | { cmd: 'scale'; service: string; replicas: number; wait: boolean; yes: boolean; json: boolean; timeoutS: number; target: TargetOptions }
+  | { cmd: 'restart'; service: string; json: boolean; target: TargetOptions }
+  | { cmd: 'logs'; ref: string; tail: number; raw: boolean; json: boolean; target: TargetOptions }
   | { cmd: 'version' }
-  | { cmd: 'help' };
+  | { cmd: 'help'; topic?: keyof typeof HELP };
 
 export class UsageError extends Error {}
+
+const TARGET_HELP = `  --env ID            An environment as "fleetdeck envs" lists it (default docker:local)
+  --context NAME      A Kubernetes context from your kubeconfig (kubectl's --context)
+  -n, --namespace NS  The namespace to look in (Kubernetes; default: the context's)
+  -A, --all-namespaces  Every namespace (Kubernetes)`;
+
+const HELP = {
+  serve: `Usage: fleetdeck serve [--port N] [--host H] [--allow-remote]
+
+Serves the panel and its API on http://127.0.0.1:7420 and prints the URL with its access token.
+  --port N            Port (default 7420; 0 picks a free one)
+  --host H            Address to listen on (default 127.0.0.1)
+  --allow-remote      Allow a non-loopback --host (anyone with the token controls your containers)`,
+  envs: `Usage: fleetdeck envs [--json]
+
+Lists the environments (Docker engines, Kubernetes contexts), whether each is reachable, and why not.`,
+  ls: `Usage: fleetdeck ls [--env ID | --context NAME] [-n NS | -A] [--json]
+
+Lists the services of an environment and their instances.
+${TARGET_HELP}
+  --json              The services as JSON`,
+  scale: `Usage: fleetdeck scale SERVICE REPLICAS [--env ID | --context NAME] [-n NS] [--no-wait] [--yes] [--timeout S] [--json]
+
+Scales a service (name, project/name or namespace/name) and waits until every replica is ready,
+printing progress on stderr. Scaling to 0 asks first on a terminal.
+${TARGET_HELP}
+  --no-wait           Return once the engine has the new count, without waiting for readiness
+  --yes, -y           Do not ask before scaling to 0
+  --timeout S         How long to wait for readiness (default 90)
+  --json              The service afterwards, as JSON`,
+  restart: `Usage: fleetdeck restart SERVICE [--env ID | --context NAME] [-n NS] [--json]
+
+Restarts every instance of a service one at a time, each becoming ready before the next
+(Kubernetes: a rollout restart), printing progress on stderr.
+${TARGET_HELP}
+  --json              The service afterwards, as JSON`,
+  logs: `Usage: fleetdeck logs SERVICE|INSTANCE [--env ID | --context NAME] [-n NS] [--tail N] [--raw] [--json]
+
+Follows the logs of every instance of a service, merged and prefixed (as stern does), or of one
+instance, until Ctrl+C.
+${TARGET_HELP}
+  --tail N            Lines of history per instance first (default 50)
+  --raw               JSON lines as they were written, not as message key=value
+  --json              One JSON object per line (time, instance, stream, level, text)`,
+} as const;
 
 export const USAGE = `Usage: fleetdeck <command> [options]
 
@@ -18,24 +74,46 @@ Commands:
   serve [--port N] [--host H] [--allow-remote]
                       Serve the panel and its API on http://127.0.0.1:7420 (prints the URL with its access token)
   envs [--json]       List environments (Docker engines, Kubernetes contexts) and whether each is reachable
-  ls [--json]         List services and their instances on the local Docker engine
-  scale SERVICE N [--no-wait]
-                      Scale a service (name, or project/name) to N replicas and wait until they are up
-  logs SERVICE|INSTANCE [--tail N] [--raw]
+  ls                  List services and their instances
+  scale SERVICE N     Scale a service to N replicas and wait until they are ready
+  restart SERVICE     Restart a service's instances one at a time (rolling)
+  logs SERVICE|INSTANCE
                       Follow the logs of every instance of a service (merged, prefixed) or of one instance
   version             Print the version
-  help                Show this help
+  help [COMMAND]      Show this help, or a command's (also: fleetdeck COMMAND --help)
+
+ls, scale, restart and logs act on the local Docker engine unless given --env ID or
+--context NAME (with -n NS or -A for namespaces); --json prints JSON.
+
+Exit codes: 0 done; 1 the operation failed (engine error, timeout); 2 usage error;
+3 no such environment, service or instance; 4 the environment is unreachable; 130 interrupted.
 
 Environment: DOCKER_HOST, KUBECONFIG, FLEETDECK_TOKEN (fixed token for serve).`;
 
+export function helpText(topic?: keyof typeof HELP): string {
+  return topic ? HELP[topic] : USAGE;
+}
+
+const TARGET_OPTIONS = {
+  env: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
 export function parseCommand(argv: string[]): Command {
   const [cmd, ...rest] = argv;
+  if (cmd && Object.hasOwn(HELP, cmd) && (rest.includes('--help') || rest.includes('-h'))) return { cmd: 'help', topic: cmd as keyof typeof HELP };
   switch (cmd) {
     case undefined:
     case 'help':
     case '--help':
-    case '-h':
-      return { cmd: 'help' };
+    case '-h': {
+      const topic = rest[0];
+      if (topic === undefined) return { cmd: 'help' };
+      if (!Object.hasOwn(HELP, topic)) throw new UsageError(`no command "${topic}". Run "fleetdeck help" for the list.`);
+      return { cmd: 'help', topic: topic as keyof typeof HELP };
+    }
     case 'version':
     case '--version':
     case '-v':
@@ -59,37 +137,74 @@ export function parseCommand(argv: string[]): Command {
       return { cmd: 'envs', json: Boolean(values.json) };
     }
     case 'ls': {
-      const { values } = parse(rest, { json: { type: 'boolean', default: false } });
-      return { cmd: 'ls', json: Boolean(values.json) };
+      const { values } = parse(rest, { ...TARGET_OPTIONS, json: { type: 'boolean', default: false } });
+      return { cmd: 'ls', json: Boolean(values.json), target: targetOf(values) };
     }
     case 'scale': {
-      const { values, positionals } = parseArgs({ args: rest, options: { 'no-wait': { type: 'boolean', default: false } }, allowPositionals: true, strict: false });
+      const { values, positionals } = parse(
+        rest,
+        {
+          ...TARGET_OPTIONS,
+          'no-wait': { type: 'boolean', default: false },
+          yes: { type: 'boolean', short: 'y', default: false },
+          json: { type: 'boolean', default: false },
+          timeout: { type: 'string', default: '90' },
+        },
+        true,
+      );
       const [service, count, ...extra] = positionals;
       if (!service || count === undefined || extra.length) throw new UsageError('usage: fleetdeck scale SERVICE REPLICAS, e.g. fleetdeck scale web 3');
       if (!/^\d+$/.test(count)) throw new UsageError(`replicas must be a whole number of 0 or more, not "${count}".`);
-      return { cmd: 'scale', service, replicas: Number(count), wait: !values['no-wait'] };
+      const timeout = String(values.timeout);
+      if (!/^\d+$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > 3600) throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, not "${timeout}".`);
+      return {
+        cmd: 'scale',
+        service,
+        replicas: Number(count),
+        wait: !values['no-wait'],
+        yes: Boolean(values.yes),
+        json: Boolean(values.json),
+        timeoutS: Number(timeout),
+        target: targetOf(values),
+      };
+    }
+    case 'restart': {
+      const { values, positionals } = parse(rest, { ...TARGET_OPTIONS, json: { type: 'boolean', default: false } }, true);
+      const [service, ...extra] = positionals;
+      if (!service || extra.length) throw new UsageError('usage: fleetdeck restart SERVICE, e.g. fleetdeck restart web');
+      return { cmd: 'restart', service, json: Boolean(values.json), target: targetOf(values) };
     }
     case 'logs': {
-      let parsed;
-      try {
-        parsed = parseArgs({ args: rest, options: { tail: { type: 'string', default: '50' }, raw: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
-      } catch (e) {
-        throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, '.'));
-      }
-      const { values, positionals } = parsed;
-      const [target, ...extra] = positionals;
-      if (!target || extra.length) throw new UsageError('usage: fleetdeck logs SERVICE|INSTANCE [--tail N], e.g. fleetdeck logs web');
+      const { values, positionals } = parse(
+        rest,
+        { ...TARGET_OPTIONS, tail: { type: 'string', default: '50' }, raw: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+        true,
+      );
+      const [ref, ...extra] = positionals;
+      if (!ref || extra.length) throw new UsageError('usage: fleetdeck logs SERVICE|INSTANCE [--tail N], e.g. fleetdeck logs web');
       if (!/^\d+$/.test(String(values.tail)) || Number(values.tail) > 10_000) throw new UsageError(`--tail must be a whole number from 0 to 10000, not "${values.tail}".`);
-      return { cmd: 'logs', target, tail: Number(values.tail), raw: Boolean(values.raw) };
+      return { cmd: 'logs', ref, tail: Number(values.tail), raw: Boolean(values.raw), json: Boolean(values.json), target: targetOf(values) };
     }
     default:
       throw new UsageError(`unknown command "${cmd}". Run "fleetdeck help" for the list.`);
   }
 }
 
-function parse<T extends ParseArgsOptionsConfig>(args: string[], options: T) {
+function targetOf(v: { env?: unknown; context?: unknown; namespace?: unknown; 'all-namespaces'?: unknown }): TargetOptions {
+  const t: TargetOptions = {};
+  for (const [k, name] of [['env', 'env'], ['context', 'context'], ['namespace', 'namespace']] as const) {
+    const x = v[k];
+    if (x === undefined) continue;
+    if (typeof x !== 'string' || !x.trim()) throw new UsageError(`--${name} needs a value.`);
+    t[k] = x.trim();
+  }
+  if (v['all-namespaces']) t.allNamespaces = true;
+  return t;
+}
+
+function parse<T extends ParseArgsOptionsConfig>(args: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const });
+    return parseArgs({ args, options, strict: true as const, allowPositionals });
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, '.'));
   }

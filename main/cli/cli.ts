@@ -4,78 +4,82 @@ import { fileURLToPath } from 'node:url';
 import { APP_VERSION } from '../core/app-info';
 import { Core } from '../core/core';
 import { isLoopback, startServer } from '../server/server';
-import { USAGE, UsageError, parseCommand, type Command } from './args';
-import { formatEnvironments, settledEnvironments } from './envs';
-import { followFromCli } from './logs';
-import { formatServices, scaleAndWait, scaledLine } from './services';
+import { createInterface } from 'node:readline/promises';
+import { UsageError, helpText, parseCommand, type Command } from './args';
+import { envs, logs, ls, restart, scale, type Io } from './commands';
 import { ApiError, formatError } from '../common/errors';
-import { jsonText, plainText } from '../common/output-policy';
+import { plainText } from '../common/output-policy';
 import { errorLine } from './output';
+import { openSession } from './session';
+import { EXIT, exitCodeOf } from './target';
 
 export async function main(argv: string[]): Promise<number> {
   let command: Command;
   try {
     command = parseCommand(argv);
   } catch (e) {
-    if (e instanceof UsageError) return fail(e.message, 2);
+    if (e instanceof UsageError) return fail(e.message, EXIT.usage);
     throw e;
   }
   switch (command.cmd) {
     case 'help':
-      console.log(USAGE);
-      return 0;
+      console.log(helpText(command.topic));
+      return EXIT.ok;
     case 'version':
       console.log(APP_VERSION);
-      return 0;
-    case 'envs': {
-      const core = await new Core({ mode: 'cli' }).start();
-      try {
-        const list = await settledEnvironments(core);
-        console.log(command.json ? jsonText(list) : formatEnvironments(list));
-        return 0;
-      } finally {
-        core.stop();
-      }
-    }
-    case 'logs':
-      return withDocker(async (core) => {
-        const ac = new AbortController();
-        process.once('SIGINT', () => ac.abort());
-        process.once('SIGTERM', () => ac.abort());
-        await followFromCli(core, command.target, { tail: command.tail, raw: command.raw, colour: Boolean(process.stdout.isTTY) }, (t) => process.stdout.write(t), ac.signal);
-        return 0;
-      });
-    case 'ls':
-    case 'scale':
-      return withDocker(async (core) => {
-        if (command.cmd === 'ls') {
-          const list = core.services.list();
-          console.log(command.json ? jsonText(list) : formatServices(list));
-          return 0;
-        }
-        const s = await scaleAndWait(core, command.service, command.replicas, command.wait);
-        console.log(scaledLine(s, command.replicas));
-        return 0;
-      });
+      return EXIT.ok;
     case 'serve':
       return serve(command);
+    default:
+      return withSession(command);
   }
 }
 
-/** Runs `fn` once the local engine is connected and its containers are listed; one clear line when it is not. */
-async function withDocker(fn: (core: Core) => Promise<number>): Promise<number> {
-  const core = await new Core({ mode: 'cli' }).start();
+type SessionCommand = Exclude<Command, { cmd: 'help' | 'version' | 'serve' }>;
+
+/** Runs a command over an in-process API session; errors become one line and an exit code. */
+async function withSession(c: SessionCommand): Promise<number> {
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const io: Io = {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    colour: Boolean(process.stdout.isTTY),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(question)).trim());
+      } finally {
+        rl.close();
+      }
+    },
+    signal: ac.signal,
+  };
+  const session = await openSession();
   try {
-    const list = await settledEnvironments(core);
-    const docker = list.find((e) => e.id === 'docker:local');
-    if (docker?.state !== 'connected') return fail(docker?.problem ?? 'the Docker engine is not reachable.', 1);
-    if (!(await core.discovery.whenSynced(15_000))) return fail('the Docker engine answers but did not list its containers within 15 s.', 1);
-    return await fn(core);
+    switch (c.cmd) {
+      case 'envs':
+        return await envs(session.client, c, io);
+      case 'ls':
+        return await ls(session.client, c, io);
+      case 'scale':
+        return await scale(session.client, c, io);
+      case 'restart':
+        return await restart(session.client, c, io);
+      case 'logs':
+        return await logs(session.client, c, io);
+    }
   } catch (e) {
-    if (e instanceof ApiError) return fail(formatError(e.toBody()), 1);
+    if (e instanceof UsageError) return fail(e.message, EXIT.usage);
+    if (e instanceof ApiError) return fail(formatError(e.toBody()), exitCodeOf(e));
     throw e;
   } finally {
-    core.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    session.close();
   }
 }
 

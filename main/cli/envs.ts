@@ -1,25 +1,6 @@
 /** `fleetdeck envs`: what the sidebar would show, once every environment has answered or failed. */
 import type { Environment } from '../common/model';
 import { plainText } from '../common/output-policy';
-import type { Core } from '../core/core';
-
-const SETTLE_MS = 6000;
-
-export async function settledEnvironments(core: Core, timeoutMs = SETTLE_MS): Promise<Environment[]> {
-  const settled = (l: Environment[]) => l.every((e) => e.state !== 'connecting');
-  const now = core.environments.list();
-  if (settled(now)) return now;
-  return new Promise((resolve) => {
-    const done = (l: Environment[]) => {
-      clearTimeout(timer);
-      core.environments.off('change', check);
-      resolve(l);
-    };
-    const check = (l: Environment[]) => settled(l) && done(l);
-    const timer = setTimeout(() => done(core.environments.list()), timeoutMs);
-    core.environments.on('change', check);
-  });
-}
 
 /** The `fleetdeck envs` table: versions and problems are what engines and clusters answered, so every cell passes the output policy. */
 export function formatEnvironments(list: Environment[]): string {

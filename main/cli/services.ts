@@ -2,7 +2,6 @@
 import { ApiError } from '../common/errors';
 import type { Instance, Service } from '../common/model';
 import { plainText } from '../common/output-policy';
-import type { Core } from '../core/core';
 
 /** The `fleetdeck ls` table. Every cell passes the output policy (labels and images are the containers' to choose), on a TTY and in a pipe alike. */
 export function formatServices(list: Service[], now = Date.now()): string {
@@ -52,29 +51,29 @@ export function age(ms: number): string {
   return `${Math.floor(s / 86400)}d`;
 }
 
-/** Scales, then waits (bounded) until every replica runs and, where it has a healthcheck, is healthy. */
-export async function scaleAndWait(core: Core, ref: string, replicas: number, wait: boolean, timeoutMs = 90_000): Promise<Service> {
-  const svc = core.services.resolve(ref);
-  const after = await core.services.scale(svc.id, replicas);
-  if (!wait) return after;
-  const ready = (s: Service | undefined) =>
-    !!s && s.instances.length === replicas && s.instances.every((i) => i.state === 'running' && i.health !== 'unhealthy' && i.health !== 'starting');
-  const current = () => core.services.list().find((s) => s.id === svc.id);
-  if (ready(current())) return current()!;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const s = current();
-      if (!ready(s)) return;
-      clearTimeout(t);
-      core.services.off('change', check);
-      resolve(s!);
-    };
-    const t = setTimeout(() => {
-      core.services.off('change', check);
-      const s = current();
-      const bad = s?.instances.filter((i) => i.state !== 'running' || i.health === 'unhealthy' || i.health === 'starting').map((i) => `${i.name} (${i.state}${i.health !== 'none' ? `, ${i.health}` : ''})`);
-      reject(new ApiError('TIMEOUT', `${label(svc)} has ${s?.instances.length ?? 0} replicas, but not all are up after ${timeoutMs / 1000} s: ${bad?.join(', ') || 'unknown'}.`, `See their logs: docker logs ${bad?.[0]?.split(' ')[0] ?? ''}`.trim()));
-    }, timeoutMs);
-    core.services.on('change', check);
-  });
+/** Ready as the window counts it: every replica running and, where it has a check, healthy. */
+export function isReady(s: Service | undefined, replicas: number): boolean {
+  return !!s && s.instances.length === replicas && s.healthy === replicas && !s.operation;
+}
+
+/** One line of progress: the counts, what is still coming up, and the operation's own words. */
+export function progressLine(s: Service): string {
+  const starting = s.instances.filter((i) => i.state !== 'running' || i.health === 'starting').length;
+  const parts = [`${label(s)}: ${s.healthy}/${s.desired} ready`];
+  if (starting) parts.push(`${starting} starting`);
+  if (s.unhealthy) parts.push(`${s.unhealthy} unhealthy`);
+  return plainText(`${parts.join(', ')}${s.operation ? ` — ${s.operation.message}` : ''}`);
+}
+
+/** Why a wait for readiness ran out: the replicas that are not up, by name and state. */
+export function notReadyError(s: Service | undefined, replicas: number, timeoutS: number): ApiError {
+  const bad = (s?.instances ?? [])
+    .filter((i) => i.state !== 'running' || i.health === 'unhealthy' || i.health === 'starting')
+    .map((i) => `${i.name} (${i.state}${i.health !== 'none' ? `, ${i.health}` : ''})`);
+  const name = s ? label(s) : 'the service';
+  return new ApiError(
+    'TIMEOUT',
+    `${name} has ${s?.instances.length ?? 0} of ${replicas} replicas, not all ready after ${timeoutS} s: ${bad.join(', ') || 'none started'}.`,
+    `See their logs: fleetdeck logs ${bad[0]?.split(' ')[0] ?? (s ? label(s) : '')}`.trim(),
+  );
 }

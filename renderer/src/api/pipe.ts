@@ -2,13 +2,9 @@
  * The byte pipe under the API client: Electron IPC through the preload's bridge, or a
  * WebSocket to `serve`. Both carry the same JSON text; only this file knows which is used.
  */
-export type PipeState = 'connecting' | 'open' | 'closed';
+import type { Pipe, PipeState } from '../../../main/common/api-client';
 
-export interface Pipe {
-  send(text: string): void;
-  onMessage(cb: (text: string) => void): void;
-  onState(cb: (s: PipeState) => void): void;
-}
+export type { Pipe, PipeState };
 
 interface BridgePipe {
   send(text: string): void;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError, parseCommand } from '../../../main/cli/args';
+import { UsageError, helpText, parseCommand } from '../../../main/cli/args';
 
 test('serve defaults to 127.0.0.1:7420', () => {
   assert.deepEqual(parseCommand(['serve']), { cmd: 'serve', port: 7420, host: '127.0.0.1', allowRemote: false });
@@ -21,18 +21,37 @@ test('envs takes --json; help and version need nothing', () => {
 });
 
 test('ls and scale parse; a bad replica count is a usage error naming it', () => {
-  assert.deepEqual(parseCommand(['ls', '--json']), { cmd: 'ls', json: true });
-  assert.deepEqual(parseCommand(['scale', 'shop/web', '3']), { cmd: 'scale', service: 'shop/web', replicas: 3, wait: true });
-  assert.deepEqual(parseCommand(['scale', 'web', '0', '--no-wait']), { cmd: 'scale', service: 'web', replicas: 0, wait: false });
-  for (const bad of [['scale', 'web', '-1'], ['scale', 'web', '2.5'], ['scale', 'web', 'three'], ['scale', 'web'], ['scale']]) {
+  assert.deepEqual(parseCommand(['ls', '--json']), { cmd: 'ls', json: true, target: {} });
+  assert.deepEqual(parseCommand(['scale', 'shop/web', '3']), { cmd: 'scale', service: 'shop/web', replicas: 3, wait: true, yes: false, json: false, timeoutS: 90, target: {} });
+  assert.deepEqual(parseCommand(['scale', 'web', '0', '--no-wait', '-y', '--timeout', '5']), { cmd: 'scale', service: 'web', replicas: 0, wait: false, yes: true, json: false, timeoutS: 5, target: {} });
+  for (const bad of [['scale', 'web', '-1'], ['scale', 'web', '2.5'], ['scale', 'web', 'three'], ['scale', 'web'], ['scale'], ['scale', 'web', '1', '--timeout', '0']]) {
     assert.throws(() => parseCommand(bad), UsageError, bad.join(' '));
   }
   assert.throws(() => parseCommand(['scale', 'web', 'x']), /replicas must be a whole number of 0 or more, not "x"/);
 });
 
+test('ls, scale, restart and logs take --env, or kubectl\'s --context with -n / -A', () => {
+  assert.deepEqual(parseCommand(['ls', '--context', 'prod', '-n', 'shop']).valueOf(), { cmd: 'ls', json: false, target: { context: 'prod', namespace: 'shop' } });
+  assert.deepEqual(parseCommand(['ls', '--context=prod', '-A']), { cmd: 'ls', json: false, target: { context: 'prod', allNamespaces: true } });
+  assert.deepEqual(parseCommand(['restart', 'web', '--env', 'docker:local']), { cmd: 'restart', service: 'web', json: false, target: { env: 'docker:local' } });
+  assert.deepEqual(parseCommand(['logs', 'web', '--namespace', 'shop', '--json']), { cmd: 'logs', ref: 'web', tail: 50, raw: false, json: true, target: { namespace: 'shop' } });
+  assert.throws(() => parseCommand(['ls', '--context']), UsageError);
+  assert.throws(() => parseCommand(['restart']), (e) => e instanceof UsageError && /usage: fleetdeck restart SERVICE/.test(e.message));
+});
+
+test('--help works on every command, and help COMMAND says the same', () => {
+  for (const c of ['serve', 'envs', 'ls', 'scale', 'restart', 'logs'] as const) {
+    assert.deepEqual(parseCommand([c, '--help']), { cmd: 'help', topic: c });
+    assert.deepEqual(parseCommand(['help', c]), { cmd: 'help', topic: c });
+    assert.match(helpText(c), new RegExp(`^Usage: fleetdeck ${c}`));
+  }
+  assert.match(helpText(), /Exit codes: 0 done; 1 .*2 usage error;\s+3 no such .*4 .*unreachable; 130 interrupted/s);
+  assert.throws(() => parseCommand(['help', 'launch']), UsageError);
+});
+
 test('logs takes a target and --tail; bad values are usage errors', () => {
-  assert.deepEqual(parseCommand(['logs', 'web']), { cmd: 'logs', target: 'web', tail: 50, raw: false });
-  assert.deepEqual(parseCommand(['logs', 'shop/web', '--tail', '0', '--raw']), { cmd: 'logs', target: 'shop/web', tail: 0, raw: true });
+  assert.deepEqual(parseCommand(['logs', 'web']), { cmd: 'logs', ref: 'web', tail: 50, raw: false, json: false, target: {} });
+  assert.deepEqual(parseCommand(['logs', 'shop/web', '--tail', '0', '--raw']), { cmd: 'logs', ref: 'shop/web', tail: 0, raw: true, json: false, target: {} });
   assert.throws(() => parseCommand(['logs']), UsageError);
   assert.throws(() => parseCommand(['logs', 'web', '--tail', '-3']), UsageError);
   assert.throws(() => parseCommand(['logs', 'web', '--follow']), (e) => e instanceof UsageError && /--follow/.test(e.message));

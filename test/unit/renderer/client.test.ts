@@ -1,7 +1,7 @@
 // The renderer's API client over a fake pipe: reconnects reopen streams, one-shot streams are not replayed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiClient } from '../../../renderer/src/api/client';
+import { ApiClient } from '../../../main/common/api-client';
 import type { Pipe, PipeState } from '../../../renderer/src/api/pipe';
 
 function fakePipe() {

@@ -1,0 +1,210 @@
+/**
+ * `ls`, `scale`, `restart`, `logs` and `envs` over the API: the same calls and streams the window
+ * uses, so they work for a Docker engine and a Kubernetes context alike.
+ */
+import type { ApiClient } from '../common/api-client';
+import type { MethodName } from '../common/api';
+import { ApiError, type ApiErrorBody } from '../common/errors';
+import { instanceColours } from '../common/log-format';
+import type { Environment, LogEvent, Service } from '../common/model';
+import { jsonText } from '../common/output-policy';
+import type { Command, TargetOptions } from './args';
+import { formatEnvironments } from './envs';
+import { logOutput } from './logs';
+import { formatServices, isReady, label, notReadyError, progressLine, scaledLine } from './services';
+import { chooseEnvironment, EXIT, resolveInstance, resolveService } from './target';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** stdout is a terminal (colours), stderr is one (progress rewrites its line). */
+  colour: boolean;
+  interactive: boolean;
+  /** Asks a yes/no question on the terminal. */
+  ask(question: string): Promise<boolean>;
+  /** Ctrl+C. */
+  signal: AbortSignal;
+}
+
+const SETTLE_MS = 6000;
+const CONNECT_MS = 15_000;
+
+/** The environments once each has answered or failed (at most `ms`). */
+export function settledEnvironments(client: ApiClient, ms = SETTLE_MS, settled = (l: Environment[]) => l.every((e) => e.state !== 'connecting')): Promise<Environment[]> {
+  return new Promise((resolve) => {
+    let last: Environment[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      stop();
+      resolve(last);
+    };
+    const timer = setTimeout(done, ms);
+    const stop = client.subscribe('environments.watch', {}, (list) => {
+      last = list;
+      if (settled(list)) done();
+    });
+  });
+}
+
+export async function envs(client: ApiClient, c: Extract<Command, { cmd: 'envs' }>, io: Io): Promise<number> {
+  const list = await settledEnvironments(client);
+  io.out(`${c.json ? jsonText(list) : formatEnvironments(list)}\n`);
+  return EXIT.ok;
+}
+
+/** The environment a command means, connected, with the namespaces it asked for chosen. */
+async function targetEnvironment(client: ApiClient, t: TargetOptions): Promise<Environment> {
+  const wanted = chooseEnvironment(t, await client.call('environments.list', {}));
+  const list = await settledEnvironments(client, CONNECT_MS, (l) => l.some((e) => e.id === wanted.id && e.state !== 'connecting'));
+  const env = list.find((e) => e.id === wanted.id) ?? wanted;
+  if (env.state !== 'connected') {
+    throw new ApiError('UNREACHABLE', env.problem ?? `${env.name} is not reachable.`, env.kind === 'docker' ? 'Start the engine and try again.' : 'Check the cluster and your kubeconfig credentials.');
+  }
+  if (t.namespace || t.allNamespaces) {
+    const namespaces = t.allNamespaces ? 'all' : [t.namespace!];
+    // Called by name: the method is part of the contract once namespaces can be chosen.
+    const call = client.call as (m: MethodName, p: unknown) => Promise<unknown>;
+    await call('environments.setNamespaces' as MethodName, { id: env.id, namespaces }).catch((e: ApiError) => {
+      if (e.code === 'UNKNOWN_METHOD') throw new ApiError('INVALID_PARAMS', 'This version of Fleetdeck cannot choose namespaces yet.', 'Leave out -n and -A.');
+      throw e;
+    });
+  }
+  return env;
+}
+
+async function servicesIn(client: ApiClient, env: Environment, t: TargetOptions): Promise<Service[]> {
+  const list = await client.call('services.list', { envId: env.id });
+  return t.namespace ? list.filter((s) => s.project === t.namespace) : list;
+}
+
+export async function ls(client: ApiClient, c: Extract<Command, { cmd: 'ls' }>, io: Io): Promise<number> {
+  const env = await targetEnvironment(client, c.target);
+  const list = await servicesIn(client, env, c.target);
+  io.out(`${c.json ? jsonText(list) : formatServices(list)}\n`);
+  return EXIT.ok;
+}
+
+/** Follows one service through services.watch: `onChange` gets it on every change. */
+function watchService(client: ApiClient, envId: string, id: string, onChange: (s: Service | undefined) => void): () => void {
+  return client.subscribe('services.watch', { envId }, (list) => onChange(list.find((s) => s.id === id)));
+}
+
+/** Progress on stderr: one line rewritten on a terminal, a line per change in a pipe. */
+function progress(io: Io) {
+  let last = '';
+  let open = false;
+  return {
+    show(line: string) {
+      if (line === last) return;
+      last = line;
+      if (io.interactive) {
+        io.err(`\r\x1b[2K${line}`);
+        open = true;
+      } else io.err(`${line}\n`);
+    },
+    end() {
+      if (open) io.err('\n');
+      open = false;
+    },
+  };
+}
+
+export async function scale(client: ApiClient, c: Extract<Command, { cmd: 'scale' }>, io: Io): Promise<number> {
+  const env = await targetEnvironment(client, c.target);
+  const svc = resolveService(await servicesIn(client, env, c.target), c.service);
+  if (c.replicas === 0 && svc.desired > 0 && !c.yes && io.interactive) {
+    const ok = await io.ask(`Scale ${label(svc)} to 0? This stops all ${svc.desired} of its instances. [y/N] `);
+    if (!ok) {
+      io.err('fleetdeck: not scaled.\n');
+      return EXIT.failed;
+    }
+  }
+  let latest: Service | undefined = svc;
+  const p = progress(io);
+  let changed: () => void = () => {};
+  const stop = watchService(client, env.id, svc.id, (s) => {
+    latest = s;
+    if (s) p.show(progressLine(s));
+    changed();
+  });
+  try {
+    latest = await client.call('services.scale', { serviceId: svc.id, replicas: c.replicas });
+    if (c.wait && !isReady(latest, c.replicas)) {
+      await until(() => isReady(latest, c.replicas), (f) => (changed = f), c.timeoutS * 1000, io.signal, () => notReadyError(latest, c.replicas, c.timeoutS));
+    }
+  } finally {
+    stop();
+    p.end();
+  }
+  const done = latest ?? svc;
+  io.out(`${c.json ? jsonText(done) : scaledLine(done, c.replicas)}\n`);
+  return EXIT.ok;
+}
+
+export async function restart(client: ApiClient, c: Extract<Command, { cmd: 'restart' }>, io: Io): Promise<number> {
+  const env = await targetEnvironment(client, c.target);
+  const svc = resolveService(await servicesIn(client, env, c.target), c.service);
+  const p = progress(io);
+  const stop = watchService(client, env.id, svc.id, (s) => s && p.show(progressLine(s)));
+  let done: Service;
+  try {
+    done = await client.call('services.restart', { serviceId: svc.id });
+  } finally {
+    stop();
+    p.end();
+  }
+  io.out(`${c.json ? jsonText(done) : `${label(done)} restarted (${done.healthy}/${done.desired} ready)`}\n`);
+  return EXIT.ok;
+}
+
+export async function logs(client: ApiClient, c: Extract<Command, { cmd: 'logs' }>, io: Io): Promise<number> {
+  const env = await targetEnvironment(client, c.target);
+  const list = await servicesIn(client, env, c.target);
+  let target: { serviceId: string } | { instance: string };
+  try {
+    target = { serviceId: resolveService(list, c.ref).id };
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.code !== 'NOT_FOUND') throw e;
+    target = { instance: resolveInstance(list, c.ref).instance.id };
+  }
+  const o = { raw: c.raw, colour: io.colour, merged: 'serviceId' in target };
+  const colourFor = instanceColours();
+  const write = (e: LogEvent) => {
+    if (!c.json) {
+      const text = logOutput(e, colourFor, o);
+      if (text) io.out(text);
+    } else if (e.kind === 'lines') {
+      for (const x of e.entries) io.out(`${jsonText(x, 0)}\n`);
+    }
+  };
+  return new Promise<number>((resolve, reject) => {
+    const stop = client.subscribe('logs.follow', { envId: env.id, ...target, tail: c.tail }, write, (error?: ApiErrorBody) => {
+      io.signal.removeEventListener('abort', onAbort);
+      if (error) reject(ApiError.fromBody(error));
+      else resolve(EXIT.ok);
+    });
+    const onAbort = () => {
+      stop();
+      resolve(EXIT.ok);
+    };
+    io.signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Waits until `ready()` is true, re-checked whenever `hook`'s callback runs; bounded, and Ctrl+C ends it. */
+function until(ready: () => boolean, hook: (f: () => void) => void, ms: number, signal: AbortSignal, timeoutError: () => ApiError): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const finish = (e?: ApiError) => {
+      clearTimeout(timer);
+      hook(() => {});
+      signal.removeEventListener('abort', onAbort);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onAbort = () => finish(new ApiError('CANCELLED', 'Stopped waiting; the scale goes on in the engine.', 'Run "fleetdeck ls" to see where it got.'));
+    const timer = setTimeout(() => finish(timeoutError()), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+    hook(() => ready() && finish());
+    if (ready()) finish();
+  });
+}
