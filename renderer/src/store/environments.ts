@@ -21,6 +21,11 @@ export const useEnvironments = create<EnvironmentsState>()((set) => ({
   select: (id) => set({ selectedId: id }),
 }));
 
+/** What the environment a service or view belongs to can do; undefined until the list arrived. */
+export function useEnvironment(envId: string): Environment | undefined {
+  return useEnvironments((s) => s.environments.find((e) => e.id === envId));
+}
+
 export function bindEnvironments(api: import('../api/client').ApiClient): () => void {
   const onConnection = (connection: PipeState) => {
     useEnvironments.setState({ connection });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import type { Instance, Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
+import { useEnvironment } from '../../store/environments';
 import { Badge } from '../services/Badge';
 import { age, instanceStatus } from '../services/format';
 import { ConfirmDialog } from '../shell/ConfirmDialog';
@@ -29,8 +30,10 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
 
   // The image column earns its width only while instances differ (a rollout, a hand-started one).
   const mixed = service.instances.some((i) => i.image !== service.image);
-  // Pods are restarted or removed (their controller replaces them), never stopped or started by hand.
-  const pods = service.group === 'deployment' || service.group === 'statefulset';
+  // The driver says what it offers: pods are restarted or removed (their controller replaces
+  // them), never stopped or started by hand, and have no terminal until the driver has one.
+  const caps = useEnvironment(service.envId)?.capabilities;
+  const can = (a: Action) => caps?.instanceActions.includes(a) ?? false;
   if (service.instances.length === 0) {
     return <p className="muted pad">No instances. Scale up to start one.</p>;
   }
@@ -94,26 +97,30 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                       <span className="spinner" aria-hidden="true" /> {doing}…
                     </span>
                   ) : null}
-                  {!pods ? (
+                  {caps?.terminal ? (
                     <button type="button" className="ghost" disabled={!!doing || !running} onClick={() => onTerminal(i)} aria-label={`Open terminal in ${i.name}`}>
                       Terminal
                     </button>
                   ) : null}
-                  <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'restart')} aria-label={`Restart ${i.name}`}>
-                    Restart
-                  </button>
-                  {pods ? null : running ? (
+                  {can('restart') ? (
+                    <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'restart')} aria-label={`Restart ${i.name}`}>
+                      Restart
+                    </button>
+                  ) : null}
+                  {running && can('stop') ? (
                     <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'stop')} aria-label={`Stop ${i.name}`}>
                       Stop
                     </button>
-                  ) : (
+                  ) : !running && can('start') ? (
                     <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'start')} aria-label={`Start ${i.name}`}>
                       Start
                     </button>
-                  )}
-                  <button type="button" className="ghost danger-text" disabled={!!doing} onClick={() => setConfirmRemove(i)} aria-label={`Remove ${i.name}`}>
-                    Remove
-                  </button>
+                  ) : null}
+                  {can('remove') ? (
+                    <button type="button" className="ghost danger-text" disabled={!!doing} onClick={() => setConfirmRemove(i)} aria-label={`Remove ${i.name}`}>
+                      Remove
+                    </button>
+                  ) : null}
                   </div>
                 </td>
               </tr>
@@ -137,7 +144,7 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
             void act(i, 'remove');
           }}
         >
-          {pods
+          {!can('stop')
             ? 'The pod is deleted; its controller starts a new one to keep the replica count.'
             : 'The container is stopped and removed. Its service keeps running with the other instances.'}
         </ConfirmDialog>

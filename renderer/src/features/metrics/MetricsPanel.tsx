@@ -3,6 +3,7 @@ import { Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import type { MetricPoint, Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
+import { useEnvironment } from '../../store/environments';
 
 const WINDOW = 120; // points on screen: two minutes at one a second
 const COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#65a30d'];
@@ -19,6 +20,7 @@ interface ChartSpec {
 
 /** CPU, memory, network, and the service's own requests, errors and latency: live, fixed axes, no animation. */
 export function MetricsPanel({ service }: { service: Service }) {
+  const env = useEnvironment(service.envId);
   const [points, setPoints] = useState<MetricPoint[]>([]);
   const [ended, setEnded] = useState<ApiErrorBody | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
@@ -101,7 +103,7 @@ export function MetricsPanel({ service }: { service: Service }) {
       </div>
       {points.length > 0 && !hasRequests ? (
         <p className="muted note">
-          {service.envId.startsWith('kube:')
+          {env && !env.capabilities.metrics.includes('requests')
             ? 'CPU and memory come from the cluster’s metrics API. Request figures need the pods’ own /metrics, which Fleetdeck does not reach on pod addresses.'
             : 'No request figures: none of this service’s instances publishes Prometheus /metrics (with http_requests_total) on a port of 127.0.0.1.'}
         </p>

@@ -29,7 +29,7 @@ export function EnvironmentView() {
         <h1 id="env-title">{env.name}</h1>
         <StatusDot state={env.state} />
         <span className="mono muted">{env.endpoint}</span>
-        {env.kind === 'docker' && env.id !== 'docker:local' ? <RemoveEngine id={env.id} name={env.name} /> : null}
+        {env.capabilities.removable ? <RemoveEngine id={env.id} name={env.name} /> : null}
       </header>
       {known || env.state === 'connected' ? (
         <>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Instance, Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
+import { useEnvironment } from '../../store/environments';
 import { runServiceAction, useServices } from '../../store/services';
 import { InstancesTable } from '../instances/InstancesTable';
 import { LogsPanel } from '../logs/LogsPanel';
@@ -26,6 +27,7 @@ export function ServiceDetail({ service }: { service: Service }) {
     setTerminalFor(i.id);
     setTab('terminal');
   };
+  const env = useEnvironment(service.envId);
   const pending = useServices((s) => s.pending[service.id]);
   const busy = Boolean(service.operation || pending);
 
@@ -78,8 +80,11 @@ export function ServiceDetail({ service }: { service: Service }) {
           <LogsPanel service={service} />
         ) : tab === 'metrics' ? (
           <MetricsPanel service={service} />
-        ) : service.envId.startsWith('kube:') ? (
-          <p className="muted pad">Terminals into pods are not in this version of Fleetdeck; use kubectl exec meanwhile.</p>
+        ) : env && !env.capabilities.terminal ? (
+          <p className="muted pad">
+            {env.name} offers no terminals into its instances in this version of Fleetdeck
+            {env.kind === 'kubernetes' ? '; use kubectl exec meanwhile.' : '.'}
+          </p>
         ) : termInstance && termInstance.state === 'running' ? (
           <>
             {running.length > 1 ? (

@@ -8,7 +8,7 @@ export function StatusBar() {
   const info = useEnvironments((s) => s.info);
   const connection = useEnvironments((s) => s.connection);
   const [eps, setEps] = useState<number | undefined>();
-  const envId = env?.kind === 'docker' ? env.id : undefined;
+  const envId = env?.capabilities.activity ? env.id : undefined;
   useEffect(() => {
     setEps(undefined);
     if (!envId) return;
