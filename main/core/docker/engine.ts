@@ -8,6 +8,7 @@ import Docker from 'dockerode';
 import type { ConnectionState } from '../../common/model';
 import type { DockerEndpoint } from './endpoint';
 import { onNdjson } from '../ndjson';
+import { withTimeout } from '../env/operations';
 
 export interface DockerEngineEvent {
   Type: string;
@@ -193,14 +194,4 @@ function describe(err: unknown): string {
     if (e.message) return e.message;
   }
   return String(err);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<never>((_, reject) => {
-      t = setTimeout(() => reject(new Error(what)), ms);
-    }),
-  ]);
 }

@@ -5,9 +5,10 @@
  * engine until it ends. One file each, because other Fleetdeck processes (the CLI's `scale`
  * runs its own core) share the folder and must never overwrite each other's operations.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { writeJsonAtomic } from '../env/json-store';
 
 export interface OpRecord {
   /** Also the value of the `dev.fleetdeck.op` label of every replica the operation creates. */
@@ -139,10 +140,7 @@ export class OpJournal {
   private write(rec: OpRecord): void {
     if (!this.dir) return;
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const tmp = `${this.file(rec.id)}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600 });
-      renameSync(tmp, this.file(rec.id));
+      writeJsonAtomic(this.file(rec.id), rec);
     } catch {
       /* an unwritable state folder only means a crash mid-operation is not finished later */
     }

@@ -19,6 +19,7 @@ import type { OpJournal, OpRecord } from './op-journal';
 import type { TemplateStore } from './templates';
 
 import type { InstanceAction } from '../env/driver';
+import { KeyedQueue, ProgressBoard, validateReplicas, waitUntil } from '../env/operations';
 
 export type { InstanceAction };
 
@@ -36,8 +37,8 @@ const DEFAULT_STOP_SECONDS = 10;
 const UNKNOWN_LEFTOVER_MS = 60_000;
 
 export class DockerServices extends EventEmitter<{ change: [] }> {
-  private readonly ops = new Map<string, NonNullable<Service['operation']>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly ops = new ProgressBoard(() => this.changed());
+  private readonly queue = new KeyedQueue();
   private cache: Service[] | undefined;
   private recovery: Promise<void> = Promise.resolve();
   private sweep: NodeJS.Timeout | undefined;
@@ -125,10 +126,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
         svc.group === 'standalone' ? 'Give it a dev.fleetdeck.service label (or run it with Compose) to scale it.' : 'Start one instance of it first.',
       );
     }
-    if (!Number.isInteger(target) || target < 0) throw new ApiError('INVALID_PARAMS', `Replicas must be a whole number of 0 or more, not ${target}.`);
-    if (target > this.options.maxReplicas) {
-      throw new ApiError('INVALID_PARAMS', `At most ${this.options.maxReplicas} replicas per service.`, 'Set FLEETDECK_MAX_REPLICAS to allow more.');
-    }
+    validateReplicas(target, this.options.maxReplicas);
     return this.serialize(serviceId, () => this.doScale(serviceId, target));
   }
 
@@ -168,19 +166,11 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   // ---- internals ----
 
   private serialize<T>(id: string, run: () => Promise<T>): Promise<T> {
-    const prev = this.queues.get(id) ?? Promise.resolve();
-    const next = prev.catch(() => {}).then(run);
-    this.queues.set(id, next);
-    void next.catch(() => {}).finally(() => {
-      if (this.queues.get(id) === next) this.queues.delete(id);
-    });
-    return next;
+    return this.queue.run(id, run);
   }
 
   private setOp(id: string, op: Service['operation'] | undefined): void {
-    if (op) this.ops.set(id, op);
-    else this.ops.delete(id);
-    this.changed();
+    this.ops.set(id, op);
   }
 
   private containersOf(serviceId: string): DiscoveredContainer[] {
@@ -534,17 +524,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
 
   /** Waits for discovery (driven by engine events) to show a condition; false on timeout. */
   private waitFor(pred: () => boolean, ms: number): Promise<boolean> {
-    if (pred()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean) => {
-        clearTimeout(t);
-        this.discovery.off('change', check);
-        resolve(v);
-      };
-      const check = () => pred() && done(true);
-      const t = setTimeout(() => done(pred()), ms);
-      this.discovery.on('change', check);
-    });
+    return waitUntil(this.discovery, pred, ms);
   }
 
   private changed(): void {

@@ -3,8 +3,7 @@
  * after a restart. Templates hold env values, so the file is readable by its owner only and
  * never leaves the engine process.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readJson, writeJsonAtomic } from '../env/json-store';
 import type { ReplicaTemplate } from './clone';
 
 export interface StoredTemplate {
@@ -23,12 +22,9 @@ export class TemplateStore {
 
   constructor(readonly file: string | undefined) {
     if (!file) return;
-    try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, StoredTemplate>;
-      for (const [k, v] of Object.entries(data)) this.map.set(k, v);
-    } catch {
-      /* none yet, or unreadable: start empty */
-    }
+    // None yet, or unreadable: start empty.
+    const data = readJson(file);
+    if (data && typeof data === 'object' && !Array.isArray(data)) for (const [k, v] of Object.entries(data as Record<string, StoredTemplate>)) this.map.set(k, v);
   }
 
   get(serviceId: string): StoredTemplate | undefined {
@@ -58,10 +54,7 @@ export class TemplateStore {
   private save(): void {
     if (!this.file) return;
     try {
-      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.tmp`;
-      writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.map)), { mode: 0o600 });
-      renameSync(tmp, this.file);
+      writeJsonAtomic(this.file, Object.fromEntries(this.map));
     } catch {
       /* losing a template only means scale-from-0 needs a container again */
     }

@@ -407,15 +407,15 @@ class ServicesView extends EventEmitter<{ change: [] }> implements ServicesLike 
     throw new ApiError('NOT_FOUND', `No pod "${ref}" in ${this.env.name}.`, 'It may have been replaced; the list is current.');
   }
 
-  scale(id: string, replicas: number): Promise<Service> {
+  async scale(id: string, replicas: number): Promise<Service> {
     return this.env.connected('scale').scale(id, replicas);
   }
 
-  rollingRestart(id: string): Promise<Service> {
+  async rollingRestart(id: string): Promise<Service> {
     return this.env.connected('restart').rollingRestart(id);
   }
 
-  instanceAction(ref: string, action: InstanceAction): Promise<void> {
+  async instanceAction(ref: string, action: InstanceAction): Promise<void> {
     return this.env.connected(action).instanceAction(ref, action);
   }
 }

@@ -32,8 +32,10 @@ test('the engine going away is reported, the last state kept, and a reconnect re
   await untilServices(core, () => idOf()?.instances.length === 1);
 
   const down = new Promise<void>((r) => core.docker.on('status', (s) => s.state === 'unreachable' && r()));
+  const lostAt = Date.now();
   await relay.stop();
   await down;
+  assert.ok(Date.now() - lostAt < 5_000, `unreachable after ${Date.now() - lostAt} ms`);
   assert.equal(core.environments.list()[0]!.state, 'unreachable');
   assert.match(core.environments.list()[0]!.problem ?? '', /Cannot reach the Docker engine/);
   assert.equal(idOf()?.instances.length, 1, 'the last known state is kept while the engine is away');
