@@ -5,7 +5,8 @@
  *    that keeps what it needs (a slim record), so 30,000 pods do not cost 30,000 V1Pods;
  *  - after an error the informer is restarted from its old resourceVersion without a relist, so an
  *    API server that comes back with other objects (a new one on the same port) leaves ghosts and
- *    duplicates; here every error ends in a full relist whose leftovers are swept;
+ *    duplicates; here every error or closed watch ends in a full relist whose leftovers are swept
+ *    (only a client-side idle timeout resumes from the resourceVersion: the server was there, silent);
  *  - its health (is the API answering?) is reported, for the connection state.
  * Lists are paged (500 a page) so no single response holds every pod.
  */
@@ -148,9 +149,11 @@ export class ListWatch<T extends K8s.KubernetesObject> {
       } else if (err && (err as { name?: string }).name === 'TimeoutError') {
         void this.run(false); // 30 s without a byte: routine in a quiet namespace
       } else if (!err) {
-        // A clean close (server-side watch timeout): go on from where we were, calmly if it was instant.
-        if (Date.now() - began < 1000) void this.sleep(1000).then(() => gen === this.gen && void this.run(false));
-        else void this.run(false);
+        // A clean close: a server-side watch timeout, or the server going away. Resuming from our
+        // resourceVersion could land on another server that came up on the same address meanwhile
+        // and replays its own objects as new (6/3 where 3/3 is right): relist, calmly if it was instant.
+        if (Date.now() - began < 1000) void this.sleep(1000).then(() => gen === this.gen && void this.run(true));
+        else void this.run(true);
       } else {
         // The API went away or refused the watch: relist, since what it has now may not be what we hold.
         this.reportLater(describeKubeError(err));
