@@ -24,8 +24,8 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         core.removeEngine(id);
         return null;
       },
-      'environments.setNamespaces': ({ id, namespaces }) => {
-        envs.get(id).setNamespaces(namespaces);
+      'environments.setNamespaces': async ({ id, namespaces }) => {
+        await envs.get(id).setNamespaces(namespaces);
         return envs.describe(id);
       },
       'services.list': async ({ envId }) => {

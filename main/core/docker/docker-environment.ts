@@ -123,7 +123,7 @@ export class DockerEnvironment extends EventEmitter<{ removed: []; change: [] }>
     return this.engine.eventsPerSecond();
   }
 
-  setNamespaces(): void {
+  async setNamespaces(): Promise<void> {
     throw new ApiError('INVALID_PARAMS', `${this.name} is a Docker engine: it has no namespaces.`);
   }
 

@@ -74,6 +74,6 @@ export interface EnvironmentDriver {
   openTerminal(request: TerminalRequest): () => void;
   /** Engine events per second, or undefined where capabilities.activity is false. */
   eventsPerSecond(): number | undefined;
-  /** Which namespaces to watch; throws an ApiError where capabilities.namespaces is false. */
-  setNamespaces(namespaces: string[] | 'all'): void;
+  /** Which namespaces to watch; resolves once they are listed; rejects (ApiError) where capabilities.namespaces is false. */
+  setNamespaces(namespaces: string[] | 'all'): Promise<void>;
 }

@@ -38,8 +38,6 @@ const HEALTH_MS = 2000;
 const HEALTH_TIMEOUT_MS = 2000;
 const FIRST_PROBE_TIMEOUT_MS = 5000;
 
-type Namespaced = KubeServices & { setNamespaces?(ns: string[] | 'all'): void };
-
 export interface KubeContext {
   name: string;
   /** The server URL as it may be shown (no credentials). */
@@ -61,7 +59,7 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
   private stopped = true;
   /** Someone looked at the services: informers cost three watches, so contexts nobody opens have none. */
   private wanted = false;
-  private inner: Namespaced | undefined;
+  private inner: KubeServices | undefined;
   private watchRetry: NodeJS.Timeout | undefined;
   /** The last full list, shown while the cluster is away or being relisted. */
   private snapshot: Service[] = [];
@@ -144,22 +142,14 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
     void this.connect();
   }
 
-  setNamespaces(namespaces: string[] | 'all'): void {
+  async setNamespaces(namespaces: string[] | 'all'): Promise<void> {
     if (namespaces !== 'all' && namespaces.length === 0) throw new ApiError('INVALID_PARAMS', 'Name at least one namespace, or all.');
+    // Remembered for the next informers too (after a reconnect); the live ones switch now.
     const inner = this.inner;
-    if (inner?.setNamespaces) {
-      inner.setNamespaces(namespaces);
-    } else if (namespaces === 'all' || namespaces.length > 1) {
-      throw new ApiError('INVALID_PARAMS', 'This version watches one namespace at a time.', 'Pick one namespace.');
-    } else {
-      // One namespace, and informers that watch one: make them afresh for it.
-      this.namespaces = namespaces;
-      this.snapshot = [];
-      this.dropInner();
-      this.watch();
-    }
-    this.namespaces = namespaces === 'all' ? 'all' : [...namespaces];
+    if (inner) await inner.setNamespaces(namespaces);
+    this.namespaces = inner ? inner.namespaces : namespaces === 'all' ? 'all' : [...new Set(namespaces)].sort();
     this.emit('change');
+    this.changed();
   }
 
   whenSynced(timeoutMs: number): Promise<boolean> {
@@ -286,17 +276,19 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
 
   private watchHealth(): void {
     clearInterval(this.health);
-    this.health = setInterval(() => {
-      if (this.probing || !this.kc || this.current.state !== 'connected') return;
-      this.probing = true;
-      probeCluster(this.kc, HEALTH_TIMEOUT_MS)
-        .then(
-          () => undefined,
-          (e: unknown) => this.lost(e),
-        )
-        .finally(() => (this.probing = false));
-    }, HEALTH_MS);
+    this.health = setInterval(() => this.checkNow(), HEALTH_MS);
     this.health.unref?.();
+  }
+
+  private checkNow(): void {
+    if (this.probing || !this.kc || this.current.state !== 'connected') return;
+    this.probing = true;
+    probeCluster(this.kc, HEALTH_TIMEOUT_MS)
+      .then(
+        () => undefined,
+        (e: unknown) => this.lost(e),
+      )
+      .finally(() => (this.probing = false));
   }
 
   private lost(e: unknown): void {
@@ -320,10 +312,15 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
   private watch(): void {
     if (!this.wanted || this.stopped || this.inner || !this.kc || this.current.state !== 'connected') return;
     const ns = this.namespaces === 'all' ? this.context.namespace : (this.namespaces[0] ?? this.context.namespace);
-    const inner: Namespaced = new KubeServices(this.id, ns, this.maxReplicas);
-    if (this.namespaces === 'all' || this.namespaces.length > 1) inner.setNamespaces?.(this.namespaces);
+    const inner = new KubeServices(this.id, ns, this.maxReplicas);
+    // Before start: only remembered, and applied by start's first list.
+    void inner.setNamespaces(this.namespaces).catch(() => {});
     this.inner = inner;
     inner.on('change', () => this.inner === inner && this.changed());
+    // A failed relist is told at once: ask /version now rather than at the next tick.
+    inner.on('health', (h) => {
+      if (this.inner === inner && !h.ok && h.error && this.current.state === 'connected') this.checkNow();
+    });
     inner.start(this.kc).then(
       () => {
         if (this.inner !== inner) return;

@@ -7,6 +7,7 @@ import type * as K8s from '@kubernetes/client-node';
 import type { MetricPoint } from '../../common/model';
 import { clientNode } from './kubeconfig';
 import type { ServicesLike } from '../env/driver';
+import { parseServiceId } from './model';
 import { parseQuantity } from './quantity';
 
 const RING = 300;
@@ -50,10 +51,13 @@ export class KubeMetricsHub {
   private async poll(): Promise<void> {
     const kc = this.kc();
     if (!kc || this.watched.size === 0) return;
-    let list: K8s.PodMetricsList;
+    const items: { ns: string; m: K8s.PodMetric }[] = [];
     try {
       const k8s = await clientNode();
-      list = await new k8s.Metrics(kc).getPodMetrics(this.services.namespace);
+      const metrics = new k8s.Metrics(kc);
+      // Per namespace of the watched services: a context may watch several.
+      const namespaces = new Set([...this.watched.keys()].map((id) => parseServiceId(id)?.ns ?? this.services.namespace));
+      for (const ns of namespaces) items.push(...(await metrics.getPodMetrics(ns)).items.map((m) => ({ ns, m })));
       this.problem = undefined;
     } catch (e) {
       const code = (e as { code?: number }).code;
@@ -65,13 +69,14 @@ export class KubeMetricsHub {
       this.problem = message;
       return;
     }
-    const byPod = new Map(list.items.map((m) => [m.metadata.name, m]));
+    const byPod = new Map(items.map(({ ns, m }) => [`${ns}/${m.metadata.name}`, m]));
     for (const [serviceId, w] of this.watched) {
       const svc = this.services.list().find((s) => s.id === serviceId);
       if (!svc) continue;
       const point: MetricPoint = { t: Date.now(), cpuPercent: 0, memMiB: 0, instances: {} };
+      const ns = parseServiceId(serviceId)?.ns ?? this.services.namespace;
       for (const i of svc.instances) {
-        const m = byPod.get(i.name);
+        const m = byPod.get(`${ns}/${i.name}`);
         if (!m) continue;
         const cores = m.containers.reduce((n, c) => n + (parseQuantity(c.usage.cpu) || 0), 0);
         const mem = m.containers.reduce((n, c) => n + (parseQuantity(c.usage.memory) || 0), 0) / (1 << 20);
