@@ -3,7 +3,6 @@
  * uses, so they work for a Docker engine and a Kubernetes context alike.
  */
 import type { ApiClient } from '../common/api-client';
-import type { MethodName } from '../common/api';
 import { ApiError, type ApiErrorBody } from '../common/errors';
 import { instanceColours } from '../common/log-format';
 import type { Environment, LogEvent, Service } from '../common/model';
@@ -61,13 +60,8 @@ async function targetEnvironment(client: ApiClient, t: TargetOptions): Promise<E
     throw new ApiError('UNREACHABLE', env.problem ?? `${env.name} is not reachable.`, env.kind === 'docker' ? 'Start the engine and try again.' : 'Check the cluster and your kubeconfig credentials.');
   }
   if (t.namespace || t.allNamespaces) {
-    const namespaces = t.allNamespaces ? 'all' : [t.namespace!];
-    // Called by name: the method is part of the contract once namespaces can be chosen.
-    const call = client.call as (m: MethodName, p: unknown) => Promise<unknown>;
-    await call('environments.setNamespaces' as MethodName, { id: env.id, namespaces }).catch((e: ApiError) => {
-      if (e.code === 'UNKNOWN_METHOD') throw new ApiError('INVALID_PARAMS', 'This version of Fleetdeck cannot choose namespaces yet.', 'Leave out -n and -A.');
-      throw e;
-    });
+    const namespaces = t.allNamespaces ? ('all' as const) : [t.namespace!];
+    await client.call('environments.setNamespaces', { id: env.id, namespaces });
   }
   return env;
 }
