@@ -22,3 +22,22 @@ test('a Deployment is a service like any other: listed, opened, scaled, its pods
   await detail.getByRole('button', { name: 'Scale up' }).click();
   await expect(detail.getByTestId('replica-count')).toHaveText('3/3', { timeout: 20_000 });
 });
+
+test('a namespace is chosen under the context: only its workloads are listed, and all namespaces bring them back', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.evaluate(() => localStorage.removeItem('fleetdeck.namespaces'));
+  const sidebar = page.getByRole('navigation', { name: 'Environments' });
+  await sidebar.getByRole('button', { name: /^fixture-cluster/ }).click();
+  const services = page.getByRole('table', { name: 'Services' });
+  await expect(services.getByRole('row', { name: /fleetdeck-samples\/user-service/ })).toBeVisible({ timeout: 20_000 });
+  const picker = sidebar.getByRole('form', { name: 'Namespaces of fixture-cluster' });
+  await picker.getByRole('textbox', { name: 'Namespaces' }).fill('default');
+  await picker.getByRole('button', { name: 'Show' }).click();
+  await expect(sidebar.getByText('ns default')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('row', { name: /fleetdeck-samples\/user-service/ })).toHaveCount(0, { timeout: 15_000 });
+  await picker.getByRole('button', { name: 'All namespaces' }).click();
+  await expect(sidebar.getByText('all namespaces')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('row', { name: /fleetdeck-samples\/user-service/ })).toBeVisible({ timeout: 20_000 });
+  await page.reload();
+  await expect(sidebar.getByText('all namespaces')).toBeVisible({ timeout: 15_000 });
+});

@@ -1,6 +1,7 @@
 import { useEnvironments } from '../../store/environments';
 import { useTheme } from '../settings/theme';
 import { AddEngine } from './AddEngine';
+import { NamespacePicker } from './NamespacePicker';
 import { StatusDot } from './StatusDot';
 
 export function Sidebar() {
@@ -22,12 +23,17 @@ export function Sidebar() {
         onClick={() => select(e.id)}
       >
         <span className="env-name">{e.name}</span>
-        {e.namespace ? <span className="env-ns mono">ns {e.namespace}</span> : null}
+        {e.namespaces === 'all' ? (
+          <span className="env-ns mono">all namespaces</span>
+        ) : e.namespaces?.length || e.namespace ? (
+          <span className="env-ns mono">ns {(e.namespaces ?? [e.namespace]).join(', ')}</span>
+        ) : null}
         <span className="env-meta">
           <StatusDot state={e.state} />
           {e.version ? <span className="mono env-version">{e.version}</span> : null}
         </span>
       </button>
+      {e.id === selectedId && e.capabilities.namespaces ? <NamespacePicker key={e.id} env={e} /> : null}
     </li>
   );
 
