@@ -116,13 +116,17 @@ export async function scale(client: ApiClient, c: Extract<Command, { cmd: 'scale
   let latest: Service | undefined = svc;
   const p = progress(io);
   let changed: () => void = () => {};
+  // Progress only once the engine took the request: a refused scale is one error line, nothing else.
+  let accepted = false;
   const stop = watchService(client, env.id, svc.id, (s) => {
     latest = s;
-    if (s) p.show(progressLine(s));
+    if (s && (accepted || s.operation)) p.show(progressLine(s));
     changed();
   });
   try {
     latest = await client.call('services.scale', { serviceId: svc.id, replicas: c.replicas });
+    accepted = true;
+    p.show(progressLine(latest));
     if (c.wait && !isReady(latest, c.replicas)) {
       await until(() => isReady(latest, c.replicas), (f) => (changed = f), c.timeoutS * 1000, io.signal, () => notReadyError(latest, c.replicas, c.timeoutS));
     }
