@@ -177,9 +177,10 @@ function churnOnce(f: KubeFixture, pods: PodRef[], i: number): void {
     pods[k] = { ...ref, name: p.metadata.name! };
     return;
   }
-  const cur = f.store.get(R('Pod'), ref.ns, ref.name) as (KubeObject & { status: { conditions: { type: string; status: string }[] } }) | undefined;
+  const cur = f.store.get(R('Pod'), ref.ns, ref.name);
   if (!cur) return;
-  const ready = cur.status.conditions.find((c) => c.type === 'Ready')!;
+  const conditions = (cur.status as { conditions: { type: string; status: string }[] }).conditions;
+  const ready = conditions.find((c) => c.type === 'Ready')!;
   ready.status = ready.status === 'True' ? 'False' : 'True';
   f.store.update(R('Pod'), cur);
 }
@@ -281,8 +282,16 @@ const COUNT_FRAMES = `(() => {
 })()`;
 /** Resolves when the services table has `n` rows (a MutationObserver in the page: string, for tsx; evaluate is not bound by the page's CSP). */
 async function waitRows(page: Page, n: number, timeoutMs: number): Promise<number> {
+  // Full: n rows, each with all its pods running (a "running/desired" cell such as 30/30); rows come with the
+  // Deployments' list, their pods later.
   const seen = page.evaluate(`new Promise((resolve) => {
-    const has = () => document.querySelectorAll('table[aria-label="Services"] tr[data-service]').length >= ${n};
+    const full = (tr) => /(^|\\D)(\\d+)\\/\\2(\\D|$)/.test(tr.textContent) && !/(^|\\D)0\\/\\d/.test(tr.textContent);
+    const has = () => {
+      const rows = document.querySelectorAll('table[aria-label="Services"] tr[data-service]');
+      if (rows.length < ${n}) return false;
+      for (const tr of rows) if (!full(tr)) return false;
+      return true;
+    };
     if (has()) return resolve(Date.now());
     const mo = new MutationObserver(() => { if (has()) { mo.disconnect(); resolve(Date.now()); } });
     mo.observe(document.body, { subtree: true, childList: true });
@@ -406,7 +415,7 @@ async function main(): Promise<void> {
     '',
     '| Measure | Fleetdeck | Baseline (same run) | Ratio | Target |',
     '| --- | ---: | ---: | ---: | --- |',
-    `| every namespace picked (the context open on its own) → every Deployment's row in the page (${expectRows} rows, s) | ${(fullViewMs / 1000).toFixed(2)} (the pick answered after ${(pickedMs / 1000).toFixed(2)}) | \`kubectl get pods -A\`: ${kubectlSeconds.toFixed(2)} (median of 3) | ${(fullViewMs / 1000 / kubectlSeconds).toFixed(2)}× | ≤ 2 s: ${ok(fullViewMs <= 2000)} |`,
+    `| every namespace picked (the context open on its own) → every Deployment's row in the page with all its pods running (${expectRows} rows, s) | ${(fullViewMs / 1000).toFixed(2)} (the pick answered after ${(pickedMs / 1000).toFixed(2)}) | \`kubectl get pods -A\`: ${kubectlSeconds.toFixed(2)} (median of 3) | ${(fullViewMs / 1000 / kubectlSeconds).toFixed(2)}× | ≤ 2 s: ${ok(fullViewMs <= 2000)} |`,
     `| serve RSS with the full list (MB) | ${serveRss.toFixed(0)} | idle Node: ${idleRss.toFixed(0)}; serve before the pick: ${serveIdleRss.toFixed(0)}; \`kubectl get pods -A\` peak: ${kubectlRss.toFixed(0)} | ${(serveRss / idleRss).toFixed(2)}× idle Node | ≤ 300 MB: ${ok(serveRss <= 300)} |`,
     `| serve RSS: peak during the run / 5 s after the churn (MB) | ${peak.toFixed(0)} / ${rssAfter.toFixed(0)} | — | — | — |`,
     `| page JS heap after GC, full list (MB) | ${pageHeap.toFixed(1)} (after the churn: ${afterHeap.toFixed(1)}) | blank page: ${blankHeap.toFixed(1)} | ${(pageHeap / Math.max(blankHeap, 0.1)).toFixed(0)}× | ≤ 100 MB: ${ok(pageHeap <= 100)} |`,
