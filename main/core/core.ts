@@ -22,6 +22,7 @@ import type { EnvironmentDriver, ServicesLike } from './env/driver';
 import { Environments } from './environments';
 import { kubeconfigPaths } from './kubernetes/kubeconfig';
 import { KubeconfigProvider } from './kubernetes/kube-provider';
+import { openLog } from './log';
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -51,6 +52,7 @@ export class Core implements CoreLike {
     this.options = options;
     const env = options.env ?? process.env;
     const stateDir = options.stateDir ?? stateDirOf(env);
+    openLog(stateDir, env);
     const maxReplicas = Number(env.FLEETDECK_MAX_REPLICAS) > 0 ? Math.floor(Number(env.FLEETDECK_MAX_REPLICAS)) : 50;
     const templates = new TemplateStore(join(stateDir, 'docker-templates.json'));
     this.local = new DockerEnvironment(LOCAL_DOCKER_ID, 'Docker (local)', options.docker ?? localDockerEndpoint(env), templates, maxReplicas, undefined, this.terminals);

@@ -10,6 +10,7 @@ import { MAX_CLIENT_MESSAGE_BYTES } from '../common/protocol';
 import type { Core } from '../core/core';
 import { hostAllowed, isLoopback, newToken, originAllowed, presentedToken, tokenCookie, tokenMatches, type HostPolicy } from './auth';
 import { plain, serveStatic } from './static';
+import { log } from '../core/log';
 
 export const API_PATH = '/api';
 
@@ -126,6 +127,7 @@ function attach(ws: WebSocket, core: Core): void {
     backlog: () => ws.bufferedAmount,
     drop: (reason) => {
       process.stderr.write(`fleetdeck: ${reason}\n`);
+      log('server').warn({ reason }, 'dropped a client');
       // 1008: policy violation. A client that reads nothing never completes the close handshake.
       ws.close(1008, reason.slice(0, 120));
       setTimeout(() => ws.terminate(), 2000).unref();

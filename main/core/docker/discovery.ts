@@ -11,6 +11,7 @@ import type { DockerEngine, DockerEngineEvent } from './engine';
 import { toInstance } from './instance';
 import { serviceKeyOf, type ServiceKey } from './labels';
 import { onceSynced, whenSynced } from '../sync-gate';
+import { errorFields, log } from '../log';
 
 export interface DiscoveredContainer {
   instance: Instance;
@@ -106,8 +107,9 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
         let results: (DiscoveredContainer | undefined)[];
         try {
           results = await mapLimit(ids, INSPECT_CONCURRENCY, (id) => this.inspect(id));
-        } catch {
-          return; // the engine went away; the resync after it reconnects covers these
+        } catch (e) {
+          log('docker').debug(errorFields(e), 'inspect failed; the resync after a reconnect covers it');
+          return;
         }
         if (gen !== this.generation) continue; // a resync replaced everything meanwhile
         let changed = false;
@@ -142,7 +144,8 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
       // The snapshot may be older than events that arrived meanwhile: look at those containers again.
       for (const id of changed) if (!this.destroyed.has(id)) this.dirty.add(id);
       if (this.dirty.size) void this.flush();
-    } catch {
+    } catch (e) {
+      log('docker').warn(errorFields(e), 'listing containers failed');
       if (gen !== this.generation || this.engine.status.state !== 'connected') return; // the next 'connected' resyncs
       // The engine is up but the list failed: try again, backing off, rather than stay empty.
       const delay = Math.min(500 * 2 ** this.resyncAttempt++, 10_000);

@@ -9,6 +9,7 @@ import type { ConnectionState } from '../../common/model';
 import type { DockerEndpoint } from './endpoint';
 import { onNdjson } from '../ndjson';
 import { withTimeout } from '../env/operations';
+import { log } from '../log';
 
 export interface DockerEngineEvent {
   Type: string;
@@ -162,6 +163,7 @@ export class DockerEngine extends EventEmitter<Events> {
     if (this.stopped) return;
     this.closeEvents();
     const reason = describe(err);
+    log('docker').warn({ endpoint: this.endpoint.display, reason, attempt: this.attempt }, 'engine unreachable');
     this.setStatus({
       state: 'unreachable',
       problem:

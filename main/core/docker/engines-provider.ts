@@ -6,6 +6,7 @@ import { parseDockerHost } from './endpoint';
 import { loadEngines, saveEngines, type SavedEngine } from './engines-store';
 import type { TemplateStore } from './templates';
 import type { Terminals } from './terminal';
+import { errorFields, log } from '../log';
 
 export class SavedEnginesProvider implements EnvironmentProvider {
   private registry: DriverRegistry | undefined;
@@ -21,8 +22,9 @@ export class SavedEnginesProvider implements EnvironmentProvider {
     for (const e of loadEngines(this.file)) {
       try {
         registry.add(this.driverFor(e));
-      } catch {
-        /* a saved engine whose host no longer parses, or whose id is taken, is skipped, not fatal */
+      } catch (err) {
+        // A saved engine whose host no longer parses, or whose id is taken, is skipped, not fatal.
+        log('docker').warn({ engine: e.name, ...errorFields(err) }, 'skipped a saved engine')
       }
     }
   }

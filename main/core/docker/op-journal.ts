@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../env/json-store';
+import { errorFields, log } from '../log';
 
 export interface OpRecord {
   /** Also the value of the `dev.fleetdeck.op` label of every replica the operation creates. */
@@ -141,8 +142,9 @@ export class OpJournal {
     if (!this.dir) return;
     try {
       writeJsonAtomic(this.file(rec.id), rec);
-    } catch {
-      /* an unwritable state folder only means a crash mid-operation is not finished later */
+    } catch (e) {
+      // An unwritable state folder only means a crash mid-operation is not finished later.
+      log('docker').warn({ op: rec.id, ...errorFields(e) }, 'could not journal an operation')
     }
   }
 

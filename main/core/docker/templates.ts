@@ -5,6 +5,7 @@
  */
 import { readJson, writeJsonAtomic } from '../env/json-store';
 import type { ReplicaTemplate } from './clone';
+import { errorFields, log } from '../log';
 
 export interface StoredTemplate {
   template: ReplicaTemplate;
@@ -55,8 +56,9 @@ export class TemplateStore {
     if (!this.file) return;
     try {
       writeJsonAtomic(this.file, Object.fromEntries(this.map));
-    } catch {
-      /* losing a template only means scale-from-0 needs a container again */
+    } catch (e) {
+      // Losing a template only means scale-from-0 needs a container again.
+      log('docker').warn({ file: this.file, ...errorFields(e) }, 'could not save replica templates')
     }
   }
 }

@@ -19,6 +19,7 @@ import { clientNode, configFor, describeKubeError, probeCluster } from './kubeco
 import { KubeMetricsHub } from './kube-metrics';
 import { KubeServices } from './kube-services';
 import { parseServiceId } from './model';
+import { log } from '../log';
 
 // Restart and remove delete the pod; pod addresses are never contacted, so no request figures.
 const KUBE_CAPABILITIES: EnvironmentCapabilities = {
@@ -299,6 +300,7 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
     // that may be another one now: drop them; a fresh list follows the reconnect.
     this.list();
     this.dropInner();
+    log('kube').warn({ context: this.name, reason: describeKubeError(e) }, 'cluster unreachable');
     this.set({
       state: 'unreachable',
       problem:
