@@ -85,7 +85,11 @@ process.once('SIGINT', () => {
 
 // ---- the fixture's objects ------------------------------------------------------------------------
 
-const hashOf = (i: number) => (0x5d8f7c + i * 7919).toString(16).slice(-6).replace(/^[0-9]/, 'b');
+const hashOf = (i: number) =>
+  (0x5d8f7c + i * 7919)
+    .toString(16)
+    .slice(-6)
+    .replace(/^[0-9]/, 'b');
 const nsOf = (d: number) => `bench-${String(d % NAMESPACES).padStart(2, '0')}`;
 const depName = (d: number) => `svc-${String(d).padStart(4, '0')}`;
 const isoNow = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -110,7 +114,9 @@ function podObject(ns: string, dep: string, hash: string, rsUid: string, suffix:
         { type: 'Ready', status: 'True', lastTransitionTime: now },
         { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
       ],
-      containerStatuses: [{ name: 'app', ready: true, started: true, restartCount: 0, image: `registry.local/${dep}:1.0`, imageID: '', state: { running: { startedAt: now } } }],
+      containerStatuses: [
+        { name: 'app', ready: true, started: true, restartCount: 0, image: `registry.local/${dep}:1.0`, imageID: '', state: { running: { startedAt: now } } },
+      ],
     },
   } as KubeObject;
 }
@@ -128,7 +134,8 @@ function populate(f: KubeFixture): PodRef[] {
   const store = f.store;
   for (let n = 0; n < NAMESPACES; n++) {
     const name = nsOf(n);
-    if (!store.get(R('Namespace'), undefined, name)) store.create(R('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } } as KubeObject);
+    if (!store.get(R('Namespace'), undefined, name))
+      store.create(R('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } } as KubeObject);
   }
   const pods: PodRef[] = [];
   for (let d = 0; d < DEPLOYMENTS; d++) {
@@ -223,7 +230,13 @@ function kubectl(kubeconfig: string, ...a: string[]): Promise<{ seconds: number;
 async function startServe(kubeconfig: string): Promise<{ url: string; pid: number }> {
   const p = spawn(process.execPath, ['dist/main/cli.js', 'serve', '--port', '0'], {
     cwd: root,
-    env: { ...process.env, FLEETDECK_TOKEN: TOKEN, KUBECONFIG: kubeconfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock', FLEETDECK_STATE_DIR: join(dir, 'state') },
+    env: {
+      ...process.env,
+      FLEETDECK_TOKEN: TOKEN,
+      KUBECONFIG: kubeconfig,
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+      FLEETDECK_STATE_DIR: join(dir, 'state'),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   serve = p;
@@ -323,7 +336,16 @@ async function main(): Promise<void> {
   const { url, pid } = await startServe(kubeconfig);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const blank = await browser.newPage();
   await blank.goto('about:blank');
@@ -344,7 +366,10 @@ async function main(): Promise<void> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.addInitScript(COUNT_FRAMES);
   await page.goto(url);
-  await page.getByRole('navigation', { name: 'Environments' }).getByRole('button', { name: new RegExp(`^${CONTEXT}`) }).click();
+  await page
+    .getByRole('navigation', { name: 'Environments' })
+    .getByRole('button', { name: new RegExp(`^${CONTEXT}`) })
+    .click();
   await waitRows(page, Math.ceil(DEPLOYMENTS / NAMESPACES), 60_000);
   const rowsSeen = waitRows(page, DEPLOYMENTS, 120_000);
   const t0 = Date.now();
@@ -431,7 +456,7 @@ async function main(): Promise<void> {
 
 main()
   .catch((e: unknown) => {
-    console.error(`bench:kube failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    console.error(`bench:kube failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exitCode = 1;
   })
   .finally(cleanup);

@@ -65,8 +65,22 @@ process.once('SIGINT', () => {
 });
 
 function runIdle(service: string, name: string): void {
-  docker('run', '-d', '--name', name, '--label', LABEL, '--label', `dev.fleetdeck.service=${service}`, '--label', `dev.fleetdeck.project=${RUN}`,
-    baseImage(), 'node', '-e', 'setInterval(() => {}, 1e9)');
+  docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    LABEL,
+    '--label',
+    `dev.fleetdeck.service=${service}`,
+    '--label',
+    `dev.fleetdeck.project=${RUN}`,
+    baseImage(),
+    'node',
+    '-e',
+    'setInterval(() => {}, 1e9)',
+  );
 }
 
 async function startServe(): Promise<{ url: string; pid: number }> {
@@ -97,7 +111,16 @@ async function main(): Promise<void> {
   const { url, pid } = await startServe();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 
   // Baselines measured in this run: a blank page's heap, an idle Node process's RSS.
@@ -146,7 +169,9 @@ async function main(): Promise<void> {
   for (let s = 0; s < SERVICES && Date.now() < DEADLINE; s++) {
     for (let r = 1; r <= PER_SERVICE; r++) runIdle(`mem${s}`, `${RUN}-mem${s}-${r}`);
   }
-  await page.waitForFunction(`document.querySelectorAll('table[aria-label="Services"] tr[data-service]').length >= ${RUNS + SERVICES}`, undefined, { timeout: 60_000 });
+  await page.waitForFunction(`document.querySelectorAll('table[aria-label="Services"] tr[data-service]').length >= ${RUNS + SERVICES}`, undefined, {
+    timeout: 60_000,
+  });
   await new Promise((r) => setTimeout(r, 2000));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -159,7 +184,7 @@ async function main(): Promise<void> {
   const md = [
     '## Panel (serve + Chromium)',
     '',
-    '`npm run bench:panel` — `fleetdeck serve` from the build and the renderer in Debian\'s Chromium, over the local engine; everything on 127.0.0.1.',
+    "`npm run bench:panel` — `fleetdeck serve` from the build and the renderer in Debian's Chromium, over the local engine; everything on 127.0.0.1.",
     '',
     `Machine: ${machine}. Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     '',

@@ -93,7 +93,6 @@ function version(cmd: string, argv: string[]): string {
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n')[0] || '?';
 }
 
-
 const children: ChildProcess[] = [];
 const docker = new Docker(resolveDockerEndpoint().options);
 const project = `bench-${process.pid}`;
@@ -147,7 +146,7 @@ try {
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
-    'Figures move from run to run on a shared 2-CPU box (wrk, the server and, for the container, docker-proxy compete for the CPUs); the container\'s p99 moves most. Ratios from one run are what to compare.',
+    "Figures move from run to run on a shared 2-CPU box (wrk, the server and, for the container, docker-proxy compete for the CPUs); the container's p99 moves most. Ratios from one run are what to compare.",
     '',
     `Target: ≥ 5× Flask's requests/s at a lower p99. Host: ${(results[0]!.rps / flask.rps).toFixed(1)}× at ${(results[0]!.p99ms / flask.p99ms).toFixed(2)}× the p99; container: ${(results[1]!.rps / flask.rps).toFixed(1)}× at ${(results[1]!.p99ms / flask.p99ms).toFixed(2)}× the p99 (the container's traffic also crosses Docker's port publishing).`,
   ].join('\n');

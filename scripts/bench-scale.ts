@@ -148,9 +148,23 @@ async function hostPortOf(id: string): Promise<number> {
 /** Labels and docker run options of one replica of a project's `web` service. */
 function runArgs(project: string, name: string): string[] {
   return [
-    'run', '-d', '--name', name, '--network', NET, '--network-alias', 'web',
-    '--label', 'dev.fleetdeck.service=web', '--label', `dev.fleetdeck.project=${project}`,
-    '--label', `${BENCH_LABEL}=${RUN}`, '-p', `127.0.0.1::${PORT}`, IMAGE,
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    NET,
+    '--network-alias',
+    'web',
+    '--label',
+    'dev.fleetdeck.service=web',
+    '--label',
+    `dev.fleetdeck.project=${project}`,
+    '--label',
+    `${BENCH_LABEL}=${RUN}`,
+    '-p',
+    `127.0.0.1::${PORT}`,
+    IMAGE,
   ];
 }
 
@@ -243,7 +257,16 @@ async function viaFleetdeck(project: string, round: number): Promise<Round> {
       }),
     );
     const totalMs = performance.now() - t0;
-    return { method: 'fleetdeck', round, totalMs, returnedMs, lastStartedMs: await lastStarted(fresh.map((i) => i.id), t0Wall) };
+    return {
+      method: 'fleetdeck',
+      round,
+      totalMs,
+      returnedMs,
+      lastStartedMs: await lastStarted(
+        fresh.map((i) => i.id),
+        t0Wall,
+      ),
+    };
   } finally {
     stopCore(core);
   }
@@ -359,12 +382,15 @@ async function visibility(core: Core, project: string, i: number): Promise<Visib
   };
   core.services.on('change', onChange);
   // What the panel itself gets: the services.watch stream (coalesced), minus the pipe.
-  const stopWatch = core.api.streams['services.watch']({ envId: core.services.envId }, {
-    next: (l) => {
-      if (watchAt === Infinity && find(l)) watchAt = performance.now();
+  const stopWatch = core.api.streams['services.watch'](
+    { envId: core.services.envId },
+    {
+      next: (l) => {
+        if (watchAt === Infinity && find(l)) watchAt = performance.now();
+      },
+      end: () => {},
     },
-    end: () => {},
-  });
+  );
   try {
     const t0 = performance.now();
     const id = await run('docker', runArgs(project, name));
@@ -395,12 +421,15 @@ async function visibility(core: Core, project: string, i: number): Promise<Visib
 
 function version(cmd: string, argv: string[]): string {
   try {
-    return execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }).trim().split('\n')[0] || '?';
+    return (
+      execFileSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 })
+        .trim()
+        .split('\n')[0] || '?'
+    );
   } catch {
     return '?';
   }
 }
-
 
 const s = (ms: number) => (ms / 1000).toFixed(2);
 
@@ -485,10 +514,19 @@ try {
       if (m !== 'compose') await seed(project);
       try {
         const res =
-          m === 'fleetdeck' ? await viaFleetdeck(project, r + 1) : m === 'cli' ? await viaCli(project, r + 1) : m === 'api' ? await viaApi(project, r + 1) : await viaCompose(project, r + 1);
+          m === 'fleetdeck'
+            ? await viaFleetdeck(project, r + 1)
+            : m === 'cli'
+              ? await viaCli(project, r + 1)
+              : m === 'api'
+                ? await viaApi(project, r + 1)
+                : await viaCompose(project, r + 1);
         results.push(res);
         console.log(
-          `  round ${r + 1} ${m.padEnd(9)} all answering ${s(res.totalMs)} s (call returned ${s(res.returnedMs)} s, last replica started ${s(res.lastStartedMs)} s; answered at ${answered.sort((a, b) => a - b).map(s).join(' ')})`,
+          `  round ${r + 1} ${m.padEnd(9)} all answering ${s(res.totalMs)} s (call returned ${s(res.returnedMs)} s, last replica started ${s(res.lastStartedMs)} s; answered at ${answered
+            .sort((a, b) => a - b)
+            .map(s)
+            .join(' ')})`,
         );
       } finally {
         await removeProject(project);
@@ -531,7 +569,10 @@ try {
   const rows = methods
     .filter((m) => results.some((x) => x.method === m))
     .map((m) => {
-      const all = results.filter((x) => x.method === m).map((x) => s(x.totalMs)).join(', ');
+      const all = results
+        .filter((x) => x.method === m)
+        .map((x) => s(x.totalMs))
+        .join(', ');
       return `| ${LABEL[m]} | **${s(med(m, 'totalMs'))}** | ${all} | ${s(med(m, 'returnedMs'))} | ${s(med(m, 'lastStartedMs'))} | ${(med(m, 'totalMs') / apiMed).toFixed(2)}× | ${(med(m, 'totalMs') / cliMed).toFixed(2)}× |`;
     });
   if (!compose.ok) rows.push(`| ${LABEL.compose} | skipped | — | — | — | — | — |`);
@@ -587,7 +628,7 @@ try {
     console.log(`Written to ${docsFile}`);
   }
 } catch (err) {
-  console.error(`bench:scale failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`bench:scale failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exitCode = 1;
 } finally {
   await cleanup();

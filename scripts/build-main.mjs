@@ -15,5 +15,13 @@ await Promise.all([
   build({ ...common, format: 'esm', entryPoints: { cli: 'main/cli/cli.ts' }, outdir: 'dist/main' }),
   build({ ...common, format: 'esm', entryPoints: { electron: 'main/electron/main.ts' }, outdir: 'dist/main', external: ['electron'] }),
   // Sandboxed preloads must be a single CommonJS file that requires only electron.
-  build({ ...common, packages: undefined, format: 'cjs', entryPoints: { preload: 'main/electron/preload.ts' }, outfile: 'dist/main/preload.cjs', outdir: undefined, external: ['electron'] }),
+  build({
+    ...common,
+    packages: undefined,
+    format: 'cjs',
+    entryPoints: { preload: 'main/electron/preload.ts' },
+    outfile: 'dist/main/preload.cjs',
+    outdir: undefined,
+    external: ['electron'],
+  }),
 ]);

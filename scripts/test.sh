@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: installs what is missing (dependencies, a Docker engine, Chromium, kubectl), builds,
-# then runs every test: type checks, unit, integration (real Docker engine, Kubernetes API
+# then runs every test: lint and format check, type checks, unit, integration (real Docker engine, Kubernetes API
 # fixture) and end-to-end (Playwright + Chromium against `fleetdeck serve`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ stage() {
   if ! "$@" 2>&1 | tee "$logs/$name.log"; then failed_stages+=("$name"); fi
 }
 
+stage lint npm run --silent lint
 stage typecheck npm run --silent typecheck
 stage build npm run --silent build
 if [ -f scripts/samples-build.ts ]; then stage samples-images npm run --silent samples:build; fi

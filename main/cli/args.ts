@@ -156,7 +156,8 @@ export function parseCommand(argv: string[]): Command {
       if (!service || count === undefined || extra.length) throw new UsageError('usage: fleetdeck scale SERVICE REPLICAS, e.g. fleetdeck scale web 3');
       if (!/^\d+$/.test(count)) throw new UsageError(`replicas must be a whole number of 0 or more, not "${count}".`);
       const timeout = String(values.timeout);
-      if (!/^\d+$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > 3600) throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, not "${timeout}".`);
+      if (!/^\d+$/.test(timeout) || Number(timeout) < 1 || Number(timeout) > 3600)
+        throw new UsageError(`--timeout must be a whole number of seconds from 1 to 3600, not "${timeout}".`);
       return {
         cmd: 'scale',
         service,
@@ -182,7 +183,8 @@ export function parseCommand(argv: string[]): Command {
       );
       const [ref, ...extra] = positionals;
       if (!ref || extra.length) throw new UsageError('usage: fleetdeck logs SERVICE|INSTANCE [--tail N], e.g. fleetdeck logs web');
-      if (!/^\d+$/.test(String(values.tail)) || Number(values.tail) > 10_000) throw new UsageError(`--tail must be a whole number from 0 to 10000, not "${values.tail}".`);
+      if (!/^\d+$/.test(String(values.tail)) || Number(values.tail) > 10_000)
+        throw new UsageError(`--tail must be a whole number from 0 to 10000, not "${values.tail}".`);
       return { cmd: 'logs', ref, tail: Number(values.tail), raw: Boolean(values.raw), json: Boolean(values.json), target: targetOf(values) };
     }
     default:
@@ -192,7 +194,11 @@ export function parseCommand(argv: string[]): Command {
 
 function targetOf(v: { env?: unknown; context?: unknown; namespace?: unknown; 'all-namespaces'?: unknown }): TargetOptions {
   const t: TargetOptions = {};
-  for (const [k, name] of [['env', 'env'], ['context', 'context'], ['namespace', 'namespace']] as const) {
+  for (const [k, name] of [
+    ['env', 'env'],
+    ['context', 'context'],
+    ['namespace', 'namespace'],
+  ] as const) {
     const x = v[k];
     if (x === undefined) continue;
     if (typeof x !== 'string' || !x.trim()) throw new UsageError(`--${name} needs a value.`);

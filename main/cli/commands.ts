@@ -29,7 +29,11 @@ const SETTLE_MS = 6000;
 const CONNECT_MS = 15_000;
 
 /** The environments once each has answered or failed (at most `ms`). */
-export function settledEnvironments(client: ApiClient, ms = SETTLE_MS, settled = (l: Environment[]) => l.every((e) => e.state !== 'connecting')): Promise<Environment[]> {
+export function settledEnvironments(
+  client: ApiClient,
+  ms = SETTLE_MS,
+  settled = (l: Environment[]) => l.every((e) => e.state !== 'connecting'),
+): Promise<Environment[]> {
   return new Promise((resolve) => {
     let last: Environment[] = [];
     const done = () => {
@@ -57,7 +61,11 @@ async function targetEnvironment(client: ApiClient, t: TargetOptions): Promise<E
   const list = await settledEnvironments(client, CONNECT_MS, (l) => l.some((e) => e.id === wanted.id && e.state !== 'connecting'));
   const env = list.find((e) => e.id === wanted.id) ?? wanted;
   if (env.state !== 'connected') {
-    throw new ApiError('UNREACHABLE', env.problem ?? `${env.name} is not reachable.`, env.kind === 'docker' ? 'Start the engine and try again.' : 'Check the cluster and your kubeconfig credentials.');
+    throw new ApiError(
+      'UNREACHABLE',
+      env.problem ?? `${env.name} is not reachable.`,
+      env.kind === 'docker' ? 'Start the engine and try again.' : 'Check the cluster and your kubeconfig credentials.',
+    );
   }
   if (t.namespace || t.allNamespaces) {
     const namespaces = t.allNamespaces ? ('all' as const) : [t.namespace!];
@@ -128,7 +136,13 @@ export async function scale(client: ApiClient, c: Extract<Command, { cmd: 'scale
     accepted = true;
     p.show(progressLine(latest));
     if (c.wait && !isReady(latest, c.replicas)) {
-      await until(() => isReady(latest, c.replicas), (f) => (changed = f), c.timeoutS * 1000, io.signal, () => notReadyError(latest, c.replicas, c.timeoutS));
+      await until(
+        () => isReady(latest, c.replicas),
+        (f) => (changed = f),
+        c.timeoutS * 1000,
+        io.signal,
+        () => notReadyError(latest, c.replicas, c.timeoutS),
+      );
     }
   } finally {
     stop();

@@ -1,5 +1,5 @@
 /** `fleetdeck logs`: stern's view from the command line, over the same pipeline as the window. */
-import { droppedLine, formatEntry, instanceColours } from '../common/log-format';
+import { droppedLine, formatEntry } from '../common/log-format';
 import type { LogEvent } from '../common/model';
 import { noColours } from '../common/output-policy';
 
@@ -16,6 +16,7 @@ export interface LogOutputOptions {
  * the output policy) whether or not stdout is a terminal, with LF endings.
  */
 export function logOutput(e: LogEvent, colourFor: (instance: string) => string, o: LogOutputOptions): string {
-  const text = e.kind === 'lines' ? e.entries.map((x) => formatEntry(x, colourFor, o.merged, o.raw)).join('') : e.kind === 'dropped' ? droppedLine(e.count, 'engine') : '';
+  const text =
+    e.kind === 'lines' ? e.entries.map((x) => formatEntry(x, colourFor, o.merged, o.raw)).join('') : e.kind === 'dropped' ? droppedLine(e.count, 'engine') : '';
   return (o.colour ? text : noColours(text)).replace(/\r\n/g, '\n');
 }

@@ -9,12 +9,17 @@ export function formatServices(list: Service[], now = Date.now()): string {
   const rows: string[][] = [];
   for (const s of list) {
     rows.push([label(s), s.group, `${s.running}/${s.desired}`, healthSummary(s), s.image, s.createdAt ? age(now - s.createdAt) : '-']);
-    for (const i of s.instances) rows.push([`  ${i.name}`, i.shortId, i.state, i.health === 'none' ? '-' : i.health, ports(i), i.startedAt ? age(now - i.startedAt) : '-']);
+    for (const i of s.instances)
+      rows.push([`  ${i.name}`, i.shortId, i.state, i.health === 'none' ? '-' : i.health, ports(i), i.startedAt ? age(now - i.startedAt) : '-']);
   }
   if (!rows.length) return 'No services or containers on this engine.';
   for (const r of rows) for (const [c, v] of r.entries()) r[c] = plainText(v);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c] ?? 0))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 

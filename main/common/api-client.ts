@@ -81,7 +81,11 @@ export class ApiClient {
   private setState(s: PipeState): void {
     this.state = s;
     if (s === 'closed') {
-      const lost = new ApiError('UNREACHABLE', 'The connection to the Fleetdeck engine was lost before an answer came.', 'Check the result once it reconnects, then try again if needed.');
+      const lost = new ApiError(
+        'UNREACHABLE',
+        'The connection to the Fleetdeck engine was lost before an answer came.',
+        'Check the result once it reconnects, then try again if needed.',
+      );
       for (const p of this.pending.values()) p.reject(lost);
       this.pending.clear();
     }
@@ -95,7 +99,11 @@ export class ApiClient {
       if (sub.once) {
         // A one-shot stream (an action with progress) is not restarted: it may have done its work.
         this.subs.delete(id);
-        sub.onEnd?.({ code: 'UNREACHABLE', message: 'The connection to the engine dropped while this was running.', hint: 'Check the result, then try again if needed.' });
+        sub.onEnd?.({
+          code: 'UNREACHABLE',
+          message: 'The connection to the engine dropped while this was running.',
+          hint: 'Check the result, then try again if needed.',
+        });
         continue;
       }
       this.pipe.send(JSON.stringify({ type: 'subscribe', id, stream: sub.stream, params: sub.params }));

@@ -35,23 +35,46 @@ export const methods = {
   /** Add a Docker engine by name and address (unix://, tcp://, ssh:// as DOCKER_HOST takes them). */
   'environments.addDocker': z
     .object({
-      name: z.string().trim().min(1, 'Give the engine a name.').max(60).regex(/^[\w .()-]+$/, 'Use letters, digits, spaces and . _ ( ) - in the name.'),
-      host: z.string().trim().min(1, 'Give the engine an address.').max(500).regex(/^(unix|tcp|ssh|npipe|https?):\/\//, 'The address starts with unix://, tcp:// or ssh://.'),
+      name: z
+        .string()
+        .trim()
+        .min(1, 'Give the engine a name.')
+        .max(60)
+        .regex(/^[\w .()-]+$/, 'Use letters, digits, spaces and . _ ( ) - in the name.'),
+      host: z
+        .string()
+        .trim()
+        .min(1, 'Give the engine an address.')
+        .max(500)
+        .regex(/^(unix|tcp|ssh|npipe|https?):\/\//, 'The address starts with unix://, tcp:// or ssh://.'),
     })
     .strict(),
   'environments.remove': z.object({ id: environmentId }).strict(),
   /** Which namespaces a Kubernetes context watches (capabilities.namespaces); `all` for every one. */
   'environments.setNamespaces': z
-    .object({ id: environmentId, namespaces: z.union([z.literal('all'), z.array(z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace is a DNS label')).min(1).max(100)]) })
+    .object({
+      id: environmentId,
+      namespaces: z.union([
+        z.literal('all'),
+        z
+          .array(
+            z
+              .string()
+              .min(1)
+              .max(253)
+              .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace is a DNS label'),
+          )
+          .min(1)
+          .max(100),
+      ]),
+    })
     .strict(),
   'services.list': z.object({ envId: environmentId }).strict(),
   /** Scale a service to `replicas`; resolves once the engine shows the new count. */
   'services.scale': z.object({ serviceId, replicas: replicaCount }).strict(),
   /** Restart every instance one at a time, each waiting for the previous to be healthy. */
   'services.restart': z.object({ serviceId }).strict(),
-  'instances.action': z
-    .object({ envId: environmentId, instance: instanceRef, action: z.enum(['start', 'stop', 'restart', 'remove']) })
-    .strict(),
+  'instances.action': z.object({ envId: environmentId, instance: instanceRef, action: z.enum(['start', 'stop', 'restart', 'remove']) }).strict(),
   'terminal.input': z.object({ terminalId, data: z.string().max(64 * 1024) }).strict(),
   'terminal.resize': z.object({ terminalId, ...terminalSize }).strict(),
   /** The viewer is behind (paused) or caught up: the shell's output waits meanwhile. */
@@ -75,9 +98,7 @@ export interface MethodResults {
 }
 
 export type TerminalEvent =
-  | { kind: 'ready'; terminalId: string; shell: string }
-  | { kind: 'data'; data: string }
-  | { kind: 'exit'; code: number | null; message?: string };
+  { kind: 'ready'; terminalId: string; shell: string } | { kind: 'data'; data: string } | { kind: 'exit'; code: number | null; message?: string };
 
 /** Subscriptions: the engine pushes events until the caller unsubscribes. */
 export const streams = {

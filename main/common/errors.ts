@@ -33,9 +33,7 @@ export class ApiError extends Error {
   }
 
   toBody(): ApiErrorBody {
-    return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
+    return this.hint === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, hint: this.hint };
   }
 
   static fromBody(body: ApiErrorBody): ApiError {

@@ -39,9 +39,7 @@ const JSON_RAW = /[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
  * the field (formatEntry does).
  */
 export function terminalText(text: string): string {
-  return text.replace(TERMINAL, (_m, brk: string | undefined, seq: string | undefined) =>
-    brk ? LINE_BREAK_MARK : seq && SGR_ONLY.test(seq) ? seq : '',
-  );
+  return text.replace(TERMINAL, (_m, brk: string | undefined, seq: string | undefined) => (brk ? LINE_BREAK_MARK : seq && SGR_ONLY.test(seq) ? seq : ''));
 }
 
 /**

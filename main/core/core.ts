@@ -55,7 +55,15 @@ export class Core implements CoreLike {
     openLog(stateDir, env);
     const maxReplicas = Number(env.FLEETDECK_MAX_REPLICAS) > 0 ? Math.floor(Number(env.FLEETDECK_MAX_REPLICAS)) : 50;
     const templates = new TemplateStore(join(stateDir, 'docker-templates.json'));
-    this.local = new DockerEnvironment(LOCAL_DOCKER_ID, 'Docker (local)', options.docker ?? localDockerEndpoint(env), templates, maxReplicas, undefined, this.terminals);
+    this.local = new DockerEnvironment(
+      LOCAL_DOCKER_ID,
+      'Docker (local)',
+      options.docker ?? localDockerEndpoint(env),
+      templates,
+      maxReplicas,
+      undefined,
+      this.terminals,
+    );
     this.engines = new SavedEnginesProvider(join(stateDir, 'docker-engines.json'), { templates, maxReplicas, terminals: this.terminals });
     this.environments = new Environments(this.local, env, [this.engines, new KubeconfigProvider(env, maxReplicas)]);
     this.api = createApiImpl(this);

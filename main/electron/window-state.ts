@@ -15,9 +15,11 @@ export function loadWindowState(): WindowState & { placed: boolean } {
   } catch {
     /* first start, or a damaged file: use the default */
   }
-  return restoreWindowState(saved, screen.getAllDisplays().map((d) => d.workArea));
+  return restoreWindowState(
+    saved,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
 }
-
 
 export function trackWindowState(win: BrowserWindow): void {
   let timer: NodeJS.Timeout | undefined;

@@ -18,7 +18,6 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-
 export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
   let rel: string;
   try {

@@ -7,10 +7,7 @@
 /** Longest id answered; longer ids get a 400 rather than a huge echo. */
 export const MAX_ID_DIGITS = 100;
 
-export type ParsedId =
-  | { kind: 'ok'; id: bigint; text: string }
-  | { kind: 'not-an-int' }
-  | { kind: 'too-long' };
+export type ParsedId = { kind: 'ok'; id: bigint; text: string } | { kind: 'not-an-int' } | { kind: 'too-long' };
 
 export function parseId(raw: string): ParsedId {
   if (!/^[0-9]+$/.test(raw)) return { kind: 'not-an-int' };

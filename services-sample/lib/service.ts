@@ -374,10 +374,7 @@ export async function runService(service: Service, options: RunOptions): Promise
     if (closing) return;
     closing = true;
     state.draining = true; // from now on every answer carries Connection: close (the onSend hook)
-    app.log.info(
-      { signal, connections: connections.size },
-      'shutting down: no new connections, finishing in-flight requests',
-    );
+    app.log.info({ signal, connections: connections.size }, 'shutting down: no new connections, finishing in-flight requests');
     const timeout = options.shutdownTimeoutMs ?? 9000;
     setTimeout(() => {
       app.log.error({ timeoutMs: timeout, connections: connections.size }, 'in-flight requests did not finish in time; exiting');

@@ -4,7 +4,10 @@ import { E2E_TOKEN } from './playwright.config';
 
 test('a Deployment is a service like any other: listed, opened, scaled, its pods’ logs followed', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
-  await page.getByRole('navigation', { name: 'Environments' }).getByRole('button', { name: /^fixture-cluster/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Environments' })
+    .getByRole('button', { name: /^fixture-cluster/ })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: 'fixture-cluster' })).toBeVisible();
   const row = page.getByRole('table', { name: 'Services' }).getByRole('row', { name: /fleetdeck-samples\/user-service/ });
   await expect(row).toContainText('deployment');

@@ -32,7 +32,21 @@ test.skip(!!why, why ?? '');
 let page: Page;
 test.beforeAll(async ({ browser }) => {
   await ensureUserImage();
-  docker('run', '-d', '--name', instance, '--label', 'dev.fleetdeck.service=logger', '--label', `dev.fleetdeck.project=${project}`, '--no-healthcheck', USER_IMAGE, 'node', '-e', LOGGER);
+  docker(
+    'run',
+    '-d',
+    '--name',
+    instance,
+    '--label',
+    'dev.fleetdeck.service=logger',
+    '--label',
+    `dev.fleetdeck.project=${project}`,
+    '--no-healthcheck',
+    USER_IMAGE,
+    'node',
+    '-e',
+    LOGGER,
+  );
   // Wide enough that no line here wraps: a wrapped row is not what is being tested.
   page = await browser.newPage({ viewport: { width: 1900, height: 900 } });
   // Any clipboard write the page attempts is recorded.
@@ -53,11 +67,17 @@ test.afterAll(() => {
 });
 
 const rowTexts = (page: Page) =>
-  page.getByRole('region', { name: 'Logs' }).locator('.xterm-rows > div').evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
+  page
+    .getByRole('region', { name: 'Logs' })
+    .locator('.xterm-rows > div')
+    .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
 
 test('escape sequences and line breaks inside JSON log lines neither clear the Logs tab, forge a line, nor touch the clipboard or title', async () => {
   const title = await page.title();
-  await page.getByRole('table', { name: 'Services' }).getByRole('row', { name: new RegExp(`${project}/logger`) }).click();
+  await page
+    .getByRole('table', { name: 'Services' })
+    .getByRole('row', { name: new RegExp(`${project}/logger`) })
+    .click();
   const detail = page.getByRole('region', { name: `Service ${project}/logger` });
   await detail.getByRole('tab', { name: 'Logs' }).click();
   const logs = page.getByRole('region', { name: 'Logs' });
@@ -75,9 +95,18 @@ test('escape sequences and line breaks inside JSON log lines neither clear the L
   expect(forged, texts.join('\n')).toHaveLength(1);
   // It stays inside the line of the container that wrote it, after that container's name.
   expect(forged[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${instance} a↵01:02:03\\.456 fleetdeck-prod-db-1 ERR FORGED-LINE$`));
-  expect(texts.filter((t) => /^01:02:03\.456 fleetdeck-prod-db-1/.test(t)), 'no line of its own for the forged one').toHaveLength(0);
-  expect(texts.some((t) => / INF X$/.test(t)), texts.join('\n')).toBe(true);
-  expect(texts.some((t) => / INF link title and hyperlink$/.test(t)), texts.join('\n')).toBe(true);
+  expect(
+    texts.filter((t) => /^01:02:03\.456 fleetdeck-prod-db-1/.test(t)),
+    'no line of its own for the forged one',
+  ).toHaveLength(0);
+  expect(
+    texts.some((t) => / INF X$/.test(t)),
+    texts.join('\n'),
+  ).toBe(true);
+  expect(
+    texts.some((t) => / INF link title and hyperlink$/.test(t)),
+    texts.join('\n'),
+  ).toBe(true);
   expect(texts.join('\n')).not.toMatch(/\]52;|PWNED-TITLE|SlNPTkNMSVA/);
 
   expect(await page.title()).toBe(title);

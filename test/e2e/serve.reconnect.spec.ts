@@ -12,7 +12,20 @@ const name = `fde2e${randomBytes(3).toString('hex')}`;
 test('when an engine goes away the panel says so, keeps the last state greyed, and comes back by itself', async ({ page }) => {
   const base = docker('images', 'fleetdeck/node-base', '--format', '{{.Repository}}:{{.Tag}}').split('\n')[0];
   test.skip(!base, 'no fleetdeck/node-base image; npm run samples:build makes it');
-  docker('run', '-d', '--name', name, '--label', 'dev.fleetdeck.service=idle', '--label', `dev.fleetdeck.project=${name}`, base!, 'node', '-e', 'setInterval(() => {}, 1e9)');
+  docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    'dev.fleetdeck.service=idle',
+    '--label',
+    `dev.fleetdeck.project=${name}`,
+    base!,
+    'node',
+    '-e',
+    'setInterval(() => {}, 1e9)',
+  );
   const relay = new EngineRelay();
   await relay.start();
   try {

@@ -7,7 +7,12 @@ import { E2E_SAMPLES, E2E_TOKEN } from './playwright.config';
 
 const root = resolve(import.meta.dirname, '../..');
 const npm = (script: string) =>
-  execFileSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'pipe', timeout: 120_000, env: { ...process.env, FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES } });
+  execFileSync('npm', ['run', '--silent', script], {
+    cwd: root,
+    stdio: 'pipe',
+    timeout: 120_000,
+    env: { ...process.env, FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES },
+  });
 
 test.describe.configure({ mode: 'serial' });
 test.beforeAll(() => npm('samples:down'));
@@ -39,7 +44,9 @@ test('the sample services appear (started from the empty engine with one click)'
 });
 
 test('Scale up adds an instance that becomes healthy; Scale down removes one', async () => {
-  await services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) }).click();
+  await services()
+    .getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) })
+    .click();
   await expect(count()).toHaveText('3/3');
   await detail().getByRole('button', { name: 'Scale up' }).click();
   await expect(count()).toHaveText('4/4', { timeout: 30_000 });
@@ -99,7 +106,10 @@ test('the command palette (Ctrl+K) scales a service by typing', async () => {
 });
 
 test('the Logs tab follows every instance live: a request shows up with its instance and request id', async () => {
-  if (!(await detail().isVisible())) await services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) }).click();
+  if (!(await detail().isVisible()))
+    await services()
+      .getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) })
+      .click();
   await detail().getByRole('tab', { name: 'Logs' }).click();
   const logs = page.getByRole('region', { name: 'Logs' });
   await expect(logs).toContainText('Live', { timeout: 15_000 });
@@ -117,16 +127,30 @@ test('the Logs tab follows every instance live: a request shows up with its inst
 });
 
 test('the Metrics tab charts the service: CPU and memory, and its own request rate under load', async () => {
-  if (!(await detail().isVisible())) await services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) }).click();
+  if (!(await detail().isVisible()))
+    await services()
+      .getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) })
+      .click();
   await detail().getByRole('tab', { name: 'Metrics' }).click();
   const metrics = page.getByRole('region', { name: 'Metrics' });
   await expect(metrics.getByRole('figure', { name: /^Memory, \d/ })).toBeVisible({ timeout: 15_000 });
-  const port = execFileSync('docker', ['port', `fleetdeck-${E2E_SAMPLES}-user-service-1`, '5000/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').at(-1);
+  const port = execFileSync('docker', ['port', `fleetdeck-${E2E_SAMPLES}-user-service-1`, '5000/tcp'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')[0]!
+    .split(':')
+    .at(-1);
   const requests = metrics.getByRole('figure', { name: /^Requests, / });
   // Bounded load: at most 15 s of 10 requests every 100 ms, until the chart shows a rate.
   const end = Date.now() + 15_000;
   while (Date.now() < end && !/Requests, [1-9][\d.]* req\/s/.test((await requests.getAttribute('aria-label').catch(() => '')) ?? '')) {
-    await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`http://127.0.0.1:${port}/user/${i}`).then((r) => r.text(), () => '')));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        fetch(`http://127.0.0.1:${port}/user/${i}`).then(
+          (r) => r.text(),
+          () => '',
+        ),
+      ),
+    );
     await page.waitForTimeout(100);
   }
   await expect(requests).toHaveAttribute('aria-label', /Requests, [1-9][\d.]* req\/s/);

@@ -34,10 +34,12 @@ export class CoreChild {
       }
     });
     this.proc.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr = (this.stderr + d).slice(-4000)));
-    this.exited = new Promise((resolve) => this.proc.once('exit', () => {
-      for (const w of [...this.waiters]) w();
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      this.proc.once('exit', () => {
+        for (const w of [...this.waiters]) w();
+        resolve();
+      }),
+    );
   }
 
   get pid(): number {
@@ -59,7 +61,11 @@ export class CoreChild {
         this.waiters.delete(check);
         f();
       };
-      const t = setTimeout(() => finish(() => reject(new Error(`no such event from the child in ${ms} ms; got ${JSON.stringify(this.events.slice(from))}; stderr: ${this.stderr}`))), ms);
+      const t = setTimeout(
+        () =>
+          finish(() => reject(new Error(`no such event from the child in ${ms} ms; got ${JSON.stringify(this.events.slice(from))}; stderr: ${this.stderr}`))),
+        ms,
+      );
       this.waiters.add(check);
       check();
     });

@@ -9,10 +9,11 @@ export async function connectApi(url: string, headers: Record<string, string> = 
   ws.on('message', (d) => {
     const m = JSON.parse(d.toString()) as ServerMessage;
     messages.push(m);
-    for (const w of [...waiters]) if (w.pred(m)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(m);
-    }
+    for (const w of [...waiters])
+      if (w.pred(m)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
   });
   await new Promise<void>((ok, fail) => {
     ws.once('open', () => ok());

@@ -22,7 +22,11 @@ async function cycles(dir: string): Promise<string[][]> {
 
 test('no import cycle anywhere in main/, type imports included', async () => {
   const found = await cycles(join(root, 'main'));
-  assert.deepEqual(found.map((c) => c.join(' → ')), [], 'each layer, and each driver within core, imports only inward');
+  assert.deepEqual(
+    found.map((c) => c.join(' → ')),
+    [],
+    'each layer, and each driver within core, imports only inward',
+  );
 });
 
 test('the check sees a cycle made of type imports only', async () => {

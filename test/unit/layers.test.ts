@@ -25,7 +25,11 @@ function imports(file: string): string[] {
 }
 
 function violations(dir: string, bad: (spec: string, file: string) => boolean): string[] {
-  return sources(join(root, dir)).flatMap((f) => imports(f).filter((s) => bad(s, f)).map((s) => `${relative(root, f)} imports ${s}`));
+  return sources(join(root, dir)).flatMap((f) =>
+    imports(f)
+      .filter((s) => bad(s, f))
+      .map((s) => `${relative(root, f)} imports ${s}`),
+  );
 }
 
 const NODE_BUILTINS = /^(node:|fs$|path$|os$|child_process$|net$|http$|https$|crypto$|events$|stream$|url$|util$)/;
@@ -40,7 +44,11 @@ test('main/common imports neither Node, electron, nor any other layer', () => {
 
 test('only main/electron imports electron', () => {
   for (const dir of ['main/core', 'main/server', 'main/cli', 'renderer/src']) {
-    assert.deepEqual(violations(dir, (s) => s === 'electron' || s.startsWith('electron/')), [], dir);
+    assert.deepEqual(
+      violations(dir, (s) => s === 'electron' || s.startsWith('electron/')),
+      [],
+      dir,
+    );
   }
 });
 
@@ -50,12 +58,16 @@ test('main/core never reaches into the pipes or the UI', () => {
 });
 
 test('the renderer uses main/ only through main/common, and no Node modules', () => {
-  const bad = (s: string, f: string) => NODE_BUILTINS.test(s) || (s.includes('/main/') && !s.includes('/main/common/')) || (outside(s, f, 'renderer') && !s.includes('/main/common/'));
+  const bad = (s: string, f: string) =>
+    NODE_BUILTINS.test(s) || (s.includes('/main/') && !s.includes('/main/common/')) || (outside(s, f, 'renderer') && !s.includes('/main/common/'));
   assert.deepEqual(violations('renderer/src', bad), []);
 });
 
 test('the layer check itself sees imports (guards against a regex that matches nothing)', () => {
   const all = sources(join(root, 'main/core')).flatMap(imports);
   assert.ok(all.includes('dockerode'), 'expected main/core to import dockerode');
-  assert.ok(all.some((s) => s.includes('common/')), 'expected main/core to import main/common');
+  assert.ok(
+    all.some((s) => s.includes('common/')),
+    'expected main/core to import main/common',
+  );
 });

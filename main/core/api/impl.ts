@@ -98,7 +98,11 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         };
         tick();
         const t = setInterval(tick, 1000);
-        return untilRemoved(d, () => clearInterval(t), (e) => sink.end(e));
+        return untilRemoved(
+          d,
+          () => clearInterval(t),
+          (e) => sink.end(e),
+        );
       },
       'logs.follow': ({ envId, serviceId, instance, tail }, sink) => {
         const env = envs.get(envId);
@@ -130,7 +134,10 @@ export function createApiImpl(core: CoreLike): ApiImpl {
             sink.next({ message: `Started ${instances} sample instances.`, done: true, instances });
             sink.end();
           },
-          (e: unknown) => sink.end(e instanceof ApiError ? e : new ApiError('INTERNAL', `Could not start the sample services: ${String((e as Error).message ?? e).split('\n')[0]}`)),
+          (e: unknown) =>
+            sink.end(
+              e instanceof ApiError ? e : new ApiError('INTERNAL', `Could not start the sample services: ${String((e as Error).message ?? e).split('\n')[0]}`),
+            ),
         );
         return () => {
           open = false; // the start goes on: closing the window does not undo what the user asked for

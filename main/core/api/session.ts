@@ -108,7 +108,16 @@ export class ApiSession {
   private subscribe(id: number, stream: StreamName, params: unknown): void {
     if (this.subs.has(id)) {
       // Not an `end`: that id names a live stream, and the client would take it for over.
-      this.send({ type: 'result', id, ok: false, error: { code: 'CONFLICT', message: `Stream id ${id} is already in use; the stream open under it goes on.`, hint: 'This is a bug in the client; reload the window.' } });
+      this.send({
+        type: 'result',
+        id,
+        ok: false,
+        error: {
+          code: 'CONFLICT',
+          message: `Stream id ${id} is already in use; the stream open under it goes on.`,
+          hint: 'This is a bug in the client; reload the window.',
+        },
+      });
       return;
     }
     if (this.subs.size >= this.limits.maxStreams) {

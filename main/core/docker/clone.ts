@@ -30,8 +30,7 @@ export function templateFrom(c: ContainerInspectInfo): ReplicaTemplate {
   const shared = mode === 'host' || mode === 'none' || mode.startsWith('container:');
   const oldName = c.Name.replace(/^\//, '');
   const nets = shared ? [] : Object.entries((c.NetworkSettings.Networks ?? {}) as Record<string, EndpointSettings>);
-  const aliasesOf = (ep: EndpointSettings) =>
-    (ep.Aliases ?? []).filter((a) => a !== oldName && !c.Id.startsWith(a)); // the engine adds the name and short id itself
+  const aliasesOf = (ep: EndpointSettings) => (ep.Aliases ?? []).filter((a) => a !== oldName && !c.Id.startsWith(a)); // the engine adds the name and short id itself
   const [first, ...rest] = nets;
 
   const create: ContainerCreateOptions = {

@@ -20,9 +20,7 @@ export interface DiscoveredContainer {
 }
 
 /** Events that change what we show; exec_* and the like do not. */
-const RELEVANT = new Set([
-  'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'rename', 'update', 'oom', 'destroy',
-]);
+const RELEVANT = new Set(['create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'rename', 'update', 'oom', 'destroy']);
 const INSPECT_CONCURRENCY = 8;
 
 export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
@@ -133,7 +131,11 @@ export class DockerDiscovery extends EventEmitter<{ change: []; synced: [] }> {
     this.changedDuringResync = changed;
     try {
       const list = await this.engine.api.listContainers({ all: true });
-      const results = await mapLimit(list.map((c) => c.Id), INSPECT_CONCURRENCY, (id) => this.inspect(id));
+      const results = await mapLimit(
+        list.map((c) => c.Id),
+        INSPECT_CONCURRENCY,
+        (id) => this.inspect(id),
+      );
       if (gen !== this.generation) return;
       this.containers.clear();
       for (const r of results) if (r && !this.destroyed.has(r.instance.id)) this.containers.set(r.instance.id, r);

@@ -178,8 +178,7 @@ export class DockerEngine extends EventEmitter<Events> {
   }
 
   private setStatus(s: Omit<DockerEngineStatus, 'since'>): void {
-    const same =
-      s.state === this.current.state && s.version === this.current.version && s.problem === this.current.problem;
+    const same = s.state === this.current.state && s.version === this.current.version && s.problem === this.current.problem;
     if (same) return;
     this.current = { ...s, since: Date.now() };
     this.emit('status', this.current);

@@ -24,7 +24,7 @@ export class SavedEnginesProvider implements EnvironmentProvider {
         registry.add(this.driverFor(e));
       } catch (err) {
         // A saved engine whose host no longer parses, or whose id is taken, is skipped, not fatal.
-        log('docker').warn({ engine: e.name, ...errorFields(err) }, 'skipped a saved engine')
+        log('docker').warn({ engine: e.name, ...errorFields(err) }, 'skipped a saved engine');
       }
     }
   }

@@ -144,7 +144,7 @@ export class OpJournal {
       writeJsonAtomic(this.file(rec.id), rec);
     } catch (e) {
       // An unwritable state folder only means a crash mid-operation is not finished later.
-      log('docker').warn({ op: rec.id, ...errorFields(e) }, 'could not journal an operation')
+      log('docker').warn({ op: rec.id, ...errorFields(e) }, 'could not journal an operation');
     }
   }
 

@@ -326,8 +326,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   }
 
   private async refreshTemplate(id: string, current: DiscoveredContainer[]) {
-    const source =
-      newest(current.filter((c) => c.instance.state === 'running' && c.instance.health !== 'unhealthy')) ?? newest(current);
+    const source = newest(current.filter((c) => c.instance.state === 'running' && c.instance.health !== 'unhealthy')) ?? newest(current);
     if (source) {
       try {
         const info = (await this.engine.api.getContainer(source.instance.id).inspect()) as ContainerInspectInfo;
@@ -555,9 +554,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       out.push(this.service(id, key, [], t.template.create.Image ?? ''));
     }
     const groupRank = (s: Service) => (s.group === 'standalone' ? 1 : 0);
-    return out.sort(
-      (a, b) => groupRank(a) - groupRank(b) || (a.project ?? '').localeCompare(b.project ?? '') || a.name.localeCompare(b.name),
-    );
+    return out.sort((a, b) => groupRank(a) - groupRank(b) || (a.project ?? '').localeCompare(b.project ?? '') || a.name.localeCompare(b.name));
   }
 
   private service(id: string, key: ServiceKey, instances: Instance[], image: string): Service {

@@ -25,7 +25,8 @@ export class TemplateStore {
     if (!file) return;
     // None yet, or unreadable: start empty.
     const data = readJson(file);
-    if (data && typeof data === 'object' && !Array.isArray(data)) for (const [k, v] of Object.entries(data as Record<string, StoredTemplate>)) this.map.set(k, v);
+    if (data && typeof data === 'object' && !Array.isArray(data))
+      for (const [k, v] of Object.entries(data as Record<string, StoredTemplate>)) this.map.set(k, v);
   }
 
   get(serviceId: string): StoredTemplate | undefined {
@@ -58,7 +59,7 @@ export class TemplateStore {
       writeJsonAtomic(this.file, Object.fromEntries(this.map));
     } catch (e) {
       // Losing a template only means scale-from-0 needs a container again.
-      log('docker').warn({ file: this.file, ...errorFields(e) }, 'could not save replica templates')
+      log('docker').warn({ file: this.file, ...errorFields(e) }, 'could not save replica templates');
     }
   }
 }

@@ -56,7 +56,13 @@ export class Terminals {
       } catch (e) {
         const err = dockerError(e, 'open a terminal');
         const noShell = /no such file|executable file not found/i.test(err.message);
-        emit({ kind: 'exit', code: null, message: noShell ? 'This container has no shell (/bin/sh is missing), so no terminal can be opened in it.' : `${err.message} ${err.hint ?? ''}`.trim() });
+        emit({
+          kind: 'exit',
+          code: null,
+          message: noShell
+            ? 'This container has no shell (/bin/sh is missing), so no terminal can be opened in it.'
+            : `${err.message} ${err.hint ?? ''}`.trim(),
+        });
         return;
       }
       if (stopped) return void socket.destroy();
@@ -89,10 +95,17 @@ export class Terminals {
         if (stopped) return;
         void exec
           .inspect()
-          .then((i) => i.ExitCode, () => null)
+          .then(
+            (i) => i.ExitCode,
+            () => null,
+          )
           .then((code) => {
             const noShell = (code === 126 || code === 127) && /no such file|not found/i.test(first);
-            emit({ kind: 'exit', code, ...(noShell ? { message: 'This container has no shell (/bin/sh is missing), so no terminal can be opened in it.' } : {}) });
+            emit({
+              kind: 'exit',
+              code,
+              ...(noShell ? { message: 'This container has no shell (/bin/sh is missing), so no terminal can be opened in it.' } : {}),
+            });
           });
       });
     })();
@@ -121,7 +134,9 @@ export class Terminals {
   }
 
   async resize(terminalId: string, cols: number, rows: number): Promise<void> {
-    await this.get(terminalId).exec.resize({ h: rows, w: cols }).catch(() => {});
+    await this.get(terminalId)
+      .exec.resize({ h: rows, w: cols })
+      .catch(() => {});
   }
 
   private get(id: string): Live {

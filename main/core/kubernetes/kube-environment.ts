@@ -80,9 +80,13 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
     this.name = context.name;
     this.namespaces = [context.namespace];
     this.services = new ServicesView(this);
-    this.metrics = new KubeMetricsHub(this.services, () => this.kc, (serviceId, message) => {
-      for (const f of this.problems.get(serviceId) ?? []) f(message);
-    });
+    this.metrics = new KubeMetricsHub(
+      this.services,
+      () => this.kc,
+      (serviceId, message) => {
+        for (const f of this.problems.get(serviceId) ?? []) f(message);
+      },
+    );
   }
 
   get state(): ConnectionState {

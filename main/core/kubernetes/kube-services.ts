@@ -160,7 +160,9 @@ export class KubeServices extends EventEmitter<{ change: []; synced: []; health:
       kc,
       base('/apis/apps/v1', 'statefulsets'),
       (limit, cont) =>
-        page(all ? apps.listStatefulSetForAllNamespaces({ limit, _continue: cont }) : apps.listNamespacedStatefulSet({ namespace: key, limit, _continue: cont })),
+        page(
+          all ? apps.listStatefulSetForAllNamespaces({ limit, _continue: cont }) : apps.listNamespacedStatefulSet({ namespace: key, limit, _continue: cont }),
+        ),
       {
         upsert: (o, seen) => idx.upsertWorkload(o, 'statefulset', key, seen),
         remove: (o) => idx.removeWorkload(o, 'statefulset'),
@@ -172,7 +174,8 @@ export class KubeServices extends EventEmitter<{ change: []; synced: []; health:
     const pods = new ListWatch<K8s.V1Pod>(
       kc,
       base('/api/v1', 'pods'),
-      (limit, cont) => page(all ? core.listPodForAllNamespaces({ limit, _continue: cont }) : core.listNamespacedPod({ namespace: key, limit, _continue: cont })),
+      (limit, cont) =>
+        page(all ? core.listPodForAllNamespaces({ limit, _continue: cont }) : core.listNamespacedPod({ namespace: key, limit, _continue: cont })),
       {
         upsert: (o, seen) => idx.upsertPod(o, key, seen),
         remove: (o) => idx.removePod(o),
@@ -259,7 +262,11 @@ export class KubeServices extends EventEmitter<{ change: []; synced: []; health:
   async instanceAction(ref: string, action: 'start' | 'stop' | 'restart' | 'remove'): Promise<void> {
     const { service, instance } = this.findInstance(ref);
     if (action === 'start' || action === 'stop') {
-      throw new ApiError('INVALID_PARAMS', `A pod cannot be ${action === 'stop' ? 'stopped' : 'started'} on its own.`, 'Scale its workload instead, or restart the pod.');
+      throw new ApiError(
+        'INVALID_PARAMS',
+        `A pod cannot be ${action === 'stop' ? 'stopped' : 'started'} on its own.`,
+        'Scale its workload instead, or restart the pod.',
+      );
     }
     try {
       const ns = this.index.pods.getByUid(instance.id)?.ns ?? parseServiceId(service.id)?.ns ?? this.namespace;
@@ -337,7 +344,8 @@ function kubeActionError(e: unknown, doing: string): ApiError {
   const code = (e as { code?: unknown }).code;
   if (code === 404) return new ApiError('NOT_FOUND', `Could not ${doing}: it no longer exists.`, 'The list is current again.');
   if (code === 409) return new ApiError('CONFLICT', `Could not ${doing}: it changed meanwhile.`, 'Try again.');
-  if (code === 403) return new ApiError('FORBIDDEN', `Could not ${doing}: your kubeconfig user may not.`, 'Ask for the RBAC permission, or use another context.');
+  if (code === 403)
+    return new ApiError('FORBIDDEN', `Could not ${doing}: your kubeconfig user may not.`, 'Ask for the RBAC permission, or use another context.');
   if (code === 422) return new ApiError('INVALID_PARAMS', `Could not ${doing}: the cluster refused the change.`);
   return new ApiError('UNREACHABLE', `Could not ${doing}: ${describeKubeError(e)}.`, 'Check that the cluster is reachable, then try again.');
 }

@@ -83,7 +83,12 @@ export class ServiceMetrics {
   }
 
   private running(): Instance[] {
-    return this.env.services.list().find((s) => s.id === this.serviceId)?.instances.filter((i) => i.state === 'running') ?? [];
+    return (
+      this.env.services
+        .list()
+        .find((s) => s.id === this.serviceId)
+        ?.instances.filter((i) => i.state === 'running') ?? []
+    );
   }
 
   private sync(): void {

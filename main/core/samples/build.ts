@@ -135,7 +135,10 @@ export async function createNodeBaseImage(docker: Docker, options: { nodeBinary?
     }
     for (const binary of binaries) for (const lib of await sharedLibraries(binary)) await copyReal(lib, rootfs);
     await mkdir(join(rootfs, 'etc'), { recursive: true });
-    await writeFile(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/home/node:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n');
+    await writeFile(
+      join(rootfs, 'etc/passwd'),
+      'root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/home/node:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+    );
     await writeFile(join(rootfs, 'etc/group'), 'root:x:0:\nnode:x:1000:\nnogroup:x:65534:\n');
     await writeFile(join(rootfs, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\n');
     for (const dir of ['tmp', 'root', 'home/node', 'app']) await mkdir(join(rootfs, dir), { recursive: true });
@@ -150,16 +153,19 @@ export async function createNodeBaseImage(docker: Docker, options: { nodeBinary?
       tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar failed (${code}): ${tarErr}`)))),
     );
     const [repo, version] = tag.split(':') as [string, string];
-    const stream = await docker.importImage(tar.stdout as unknown as string, {
-      repo,
-      tag: version,
-      changes: [
-        'ENV PATH=/usr/local/bin:/usr/bin:/bin',
-        `ENV NODE_VERSION=${version}`,
-        'CMD ["node"]',
-        `LABEL org.opencontainers.image.title="fleetdeck node-base" org.opencontainers.image.version="${version}" org.opencontainers.image.description="The host's Node runtime, imported for offline sample builds"`,
-      ],
-    } as object);
+    const stream = await docker.importImage(
+      tar.stdout as unknown as string,
+      {
+        repo,
+        tag: version,
+        changes: [
+          'ENV PATH=/usr/local/bin:/usr/bin:/bin',
+          `ENV NODE_VERSION=${version}`,
+          'CMD ["node"]',
+          `LABEL org.opencontainers.image.title="fleetdeck node-base" org.opencontainers.image.version="${version}" org.opencontainers.image.description="The host's Node runtime, imported for offline sample builds"`,
+        ],
+      } as object,
+    );
     await Promise.all([follow(docker, stream, `import ${tag}`), tarDone]);
     return tag;
   } finally {

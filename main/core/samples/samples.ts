@@ -170,7 +170,10 @@ export async function startSamples(docker: Docker, options: StartSamplesOptions 
   const replicas = { ...DEFAULT_REPLICAS, ...options.replicas };
   const wanted = SAMPLE_SERVICES.filter((s) => replicas[s.name] > 0);
   await assertEngine(docker);
-  await assertImages(docker, wanted.map((s) => s.name));
+  await assertImages(
+    docker,
+    wanted.map((s) => s.name),
+  );
   const network = await ensureNetwork(docker, project);
   progress(`network ${network} ready`);
 

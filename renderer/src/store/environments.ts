@@ -30,7 +30,10 @@ export function bindEnvironments(api: import('../api/client').ApiClient): () => 
   const onConnection = (connection: PipeState) => {
     useEnvironments.setState({ connection });
     if (connection === 'open') {
-      api.call('app.info', {}).then((info) => useEnvironments.setState({ info }), () => {});
+      api.call('app.info', {}).then(
+        (info) => useEnvironments.setState({ info }),
+        () => {},
+      );
     }
   };
   const offConn = api.onConnection(onConnection);

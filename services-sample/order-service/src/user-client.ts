@@ -65,16 +65,16 @@ export class UserClient {
     this.breaker.on('open', logState);
     this.breaker.on('halfOpen', logState);
     this.breaker.on('close', logState);
-    const client = this;
+    const state = () => this.state();
     new Gauge({
       name: 'circuit_breaker_state',
       help: 'State of the circuit breaker in front of a dependency: 1 for the current state, 0 for the others.',
       labelNames: ['breaker', 'state'] as const,
       registers: [registry],
       collect() {
-        const current = client.state();
-        for (const state of ['closed', 'open', 'half_open'] as const) {
-          this.set({ breaker: 'user-service', state }, state === current ? 1 : 0);
+        const current = state();
+        for (const s of ['closed', 'open', 'half_open'] as const) {
+          this.set({ breaker: 'user-service', state: s }, s === current ? 1 : 0);
         }
       },
     });

@@ -21,7 +21,14 @@ let fixture: KubeFixture;
 
 before(async () => {
   if (skip) return;
-  fixture = await KubeFixture.start({ kubeconfigPath: kubeconfig, contextName: CTX, namespace: NS, token: 'cli-kube-token', load: [join(root, 'services-sample/k8s')], controller: FAST });
+  fixture = await KubeFixture.start({
+    kubeconfigPath: kubeconfig,
+    contextName: CTX,
+    namespace: NS,
+    token: 'cli-kube-token',
+    load: [join(root, 'services-sample/k8s')],
+    controller: FAST,
+  });
 });
 after(async () => {
   await fixture?.stop();
@@ -57,7 +64,9 @@ test('scale --context waits until the pods are ready and says so; the cluster ag
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /user-service scaled to 1 \(1\/1 running\)/);
   assert.match(r.stderr, /user-service: \d\/\d ready/, 'progress while it waited');
-  const dep = (await (await fetch(`${fixture.url}/apis/apps/v1/namespaces/${NS}/deployments/user-service`, { headers: { authorization: 'Bearer cli-kube-token' } })).json()) as { spec: { replicas: number } };
+  const dep = (await (
+    await fetch(`${fixture.url}/apis/apps/v1/namespaces/${NS}/deployments/user-service`, { headers: { authorization: 'Bearer cli-kube-token' } })
+  ).json()) as { spec: { replicas: number } };
   assert.equal(dep.spec.replicas, 1);
   const up = await fleetdeck('scale', `${NS}/user-service`, '2', '--context', CTX, '--json');
   assert.equal(up.status, 0, up.stderr);

@@ -33,10 +33,38 @@ before(async () => {
   if (skip) return;
   await ensureUserImage();
   docker('network', 'create', `${project}-net`);
-  docker('run', '-d', '--name', `${project}-api-1`, '--network', `${project}-net`, '--network-alias', 'api', '--label', 'dev.fleetdeck.service=api',
-    '--label', `dev.fleetdeck.project=${project}`, '--no-healthcheck', '-p', '127.0.0.1::5000', USER_IMAGE);
-  docker('run', '-d', '--name', `${hostile}-mark-1`, '--label', `dev.fleetdeck.service=mark${OSC52}`, '--label', `dev.fleetdeck.project=${hostile}`,
-    '--label', `note=\x1b[2J${OSC52}`, '--no-healthcheck', USER_IMAGE);
+  docker(
+    'run',
+    '-d',
+    '--name',
+    `${project}-api-1`,
+    '--network',
+    `${project}-net`,
+    '--network-alias',
+    'api',
+    '--label',
+    'dev.fleetdeck.service=api',
+    '--label',
+    `dev.fleetdeck.project=${project}`,
+    '--no-healthcheck',
+    '-p',
+    '127.0.0.1::5000',
+    USER_IMAGE,
+  );
+  docker(
+    'run',
+    '-d',
+    '--name',
+    `${hostile}-mark-1`,
+    '--label',
+    `dev.fleetdeck.service=mark${OSC52}`,
+    '--label',
+    `dev.fleetdeck.project=${hostile}`,
+    '--label',
+    `note=\x1b[2J${OSC52}`,
+    '--no-healthcheck',
+    USER_IMAGE,
+  );
 });
 after(() => {
   if (skip) return;
@@ -82,7 +110,13 @@ test('fleetdeck scale waits until the replicas are up, then exits 0', { skip }, 
 });
 
 test('fleetdeck scale refuses bad input in one line, exit non-zero, changing nothing', { skip }, () => {
-  for (const args of [['api', '-1'], ['api', '2.5'], ['api', 'many'], ['api', '51'], ['no-such-service', '2']]) {
+  for (const args of [
+    ['api', '-1'],
+    ['api', '2.5'],
+    ['api', 'many'],
+    ['api', '51'],
+    ['no-such-service', '2'],
+  ]) {
     const r = fleetdeck('scale', ...args);
     assert.notEqual(r.status, 0, args.join(' '));
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -32,8 +32,19 @@ before(async () => {
   await ensureUserImage();
   for (let i = 1; i <= 3; i++) {
     docker(
-      'run', '-d', '--name', `${project}-chatty-${i}`, '--label', 'dev.fleetdeck.service=chatty', '--label', `dev.fleetdeck.project=${project}`,
-      '--entrypoint', 'node', USER_IMAGE, '-e', CHATTY,
+      'run',
+      '-d',
+      '--name',
+      `${project}-chatty-${i}`,
+      '--label',
+      'dev.fleetdeck.service=chatty',
+      '--label',
+      `dev.fleetdeck.project=${project}`,
+      '--entrypoint',
+      'node',
+      USER_IMAGE,
+      '-e',
+      CHATTY,
     );
   }
   relay = new EngineRelay();

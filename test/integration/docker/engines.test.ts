@@ -40,7 +40,10 @@ test('another Docker engine can be added, is remembered across restarts, and rem
   assert.equal(added.id, 'docker:build-box');
   assert.equal(added.name, 'Build box');
   const list = await until(core, (l) => l.find((e) => e.id === 'docker:build-box')?.state === 'connected');
-  assert.deepEqual(list.map((e) => e.id), ['docker:local', 'docker:build-box']);
+  assert.deepEqual(
+    list.map((e) => e.id),
+    ['docker:local', 'docker:build-box'],
+  );
   assert.equal(list[1]!.version, docker('version', '--format', '{{.Server.Version}}'));
   // Its services come from that engine's own discovery.
   await core.dockerEnv('docker:build-box').discovery.whenSynced();
@@ -58,10 +61,17 @@ test('another Docker engine can be added, is remembered across restarts, and rem
   let ended: { code: string; message: string } | undefined;
   core.api.streams['services.watch']({ envId: 'docker:build-box' }, { next: () => {}, end: (e) => (ended = e) });
   core.removeEngine('docker:build-box');
-  assert.deepEqual(core.environments.list().map((e) => e.id), ['docker:local']);
+  assert.deepEqual(
+    core.environments.list().map((e) => e.id),
+    ['docker:local'],
+  );
   assert.equal(ended?.code, 'NOT_FOUND');
   assert.match(ended?.message ?? '', /Build box was removed/);
   core.stop();
   core = await testCore({}, state);
-  assert.deepEqual(core.environments.list().map((e) => e.id), ['docker:local'], 'the removal is remembered');
+  assert.deepEqual(
+    core.environments.list().map((e) => e.id),
+    ['docker:local'],
+    'the removal is remembered',
+  );
 });

@@ -31,7 +31,15 @@ interface Row {
 }
 
 const ps = (): Row[] =>
-  docker('ps', '-a', '--no-trunc', '--filter', `label=dev.fleetdeck.project=${project}`, '--format', '{{.ID}}\t{{.Names}}\t{{.State}}\t{{.Label "dev.fleetdeck.replica"}}')
+  docker(
+    'ps',
+    '-a',
+    '--no-trunc',
+    '--filter',
+    `label=dev.fleetdeck.project=${project}`,
+    '--format',
+    '{{.ID}}\t{{.Names}}\t{{.State}}\t{{.Label "dev.fleetdeck.replica"}}',
+  )
     .split('\n')
     .filter(Boolean)
     .map((l) => {
@@ -68,11 +76,29 @@ before(async () => {
   await ensureUserImage();
   docker('network', 'create', net);
   docker(
-    'run', '-d', '--name', `${project}-web-1`, '--network', net, '--network-alias', 'web',
-    '--label', 'dev.fleetdeck.service=web', '--label', `dev.fleetdeck.project=${project}`,
+    'run',
+    '-d',
+    '--name',
+    `${project}-web-1`,
+    '--network',
+    net,
+    '--network-alias',
+    'web',
+    '--label',
+    'dev.fleetdeck.service=web',
+    '--label',
+    `dev.fleetdeck.project=${project}`,
     // A short stop timeout, copied to every replica: a replica stopped before its SIGTERM handler is
     // installed would otherwise hold each scale-down for 10 s.
-    '--health-interval', '1s', '--health-start-period', '1s', '--stop-timeout', '2', '-p', '127.0.0.1::5000', USER_IMAGE,
+    '--health-interval',
+    '1s',
+    '--health-start-period',
+    '1s',
+    '--stop-timeout',
+    '2',
+    '-p',
+    '127.0.0.1::5000',
+    USER_IMAGE,
   );
 });
 
@@ -123,9 +149,16 @@ async function crash(name: string, from: number, op: { op: 'scale'; n: number } 
   assert.deepEqual([ready.running, ready.desired], [expect, expect], `the panel's own figures: ${JSON.stringify(ready)}`);
   const rows = ps();
   const why = JSON.stringify(rows);
-  assert.deepEqual(rows.filter((r) => r.state === 'created'), [], `no container is left in created: ${why}`);
+  assert.deepEqual(
+    rows.filter((r) => r.state === 'created'),
+    [],
+    `no container is left in created: ${why}`,
+  );
   assert.equal(rows.length, expect, `the operation was resumed to ${expect} replicas: ${why}`);
-  assert.ok(rows.every((r) => r.state === 'running'), `all run: ${why}`);
+  assert.ok(
+    rows.every((r) => r.state === 'running'),
+    `all run: ${why}`,
+  );
   assert.equal(new Set(rows.map((r) => r.name)).size, rows.length, `no name twice: ${why}`);
   assert.equal(new Set(rows.map((r) => r.replica)).size, rows.length, `no replica number twice: ${why}`);
   if (op.op === 'restart') {
@@ -139,7 +172,10 @@ async function crash(name: string, from: number, op: { op: 'scale'; n: number } 
   assert.equal(three.running, 3, `scale 3 answers with 3 running: ${JSON.stringify(three)}`);
   const after3 = ps();
   assert.equal(after3.length, 3, JSON.stringify(after3));
-  assert.ok(after3.every((r) => r.state === 'running'), JSON.stringify(after3));
+  assert.ok(
+    after3.every((r) => r.state === 'running'),
+    JSON.stringify(after3),
+  );
   await b.exit();
   console.log(`# ${name}: the crash left ${JSON.stringify(states)}; recovered ${ready.recoverMs} ms after the sync`);
 }

@@ -28,10 +28,11 @@ after(() => {
 function follow(params: { serviceId?: string; instance?: string; tail?: number }, backlog = () => 0) {
   const events: LogEvent[] = [];
   let ended: unknown;
-  const stop = core.api.streams['logs.follow'](
-    { envId: 'docker:local', tail: 200, ...params } as never,
-    { next: (e) => events.push(e), end: (e) => (ended = e ?? 'ended'), backlog },
-  );
+  const stop = core.api.streams['logs.follow']({ envId: 'docker:local', tail: 200, ...params } as never, {
+    next: (e) => events.push(e),
+    end: (e) => (ended = e ?? 'ended'),
+    backlog,
+  });
   const entries = () => events.flatMap((e) => (e.kind === 'lines' ? e.entries : []));
   return { events, entries, stop, ended: () => ended };
 }
@@ -46,7 +47,19 @@ async function until(cond: () => boolean, ms = 10_000, what = 'condition'): Prom
 
 test('a service’s logs follow all its instances merged, each line with its instance, level and request id', { skip }, async () => {
   for (const n of [1, 2]) {
-    docker('run', '-d', '--name', `${project}-api-${n}`, '--label', 'dev.fleetdeck.service=api', '--label', `dev.fleetdeck.project=${project}`, '-p', '127.0.0.1::5000', USER_IMAGE);
+    docker(
+      'run',
+      '-d',
+      '--name',
+      `${project}-api-${n}`,
+      '--label',
+      'dev.fleetdeck.service=api',
+      '--label',
+      `dev.fleetdeck.project=${project}`,
+      '-p',
+      '127.0.0.1::5000',
+      USER_IMAGE,
+    );
   }
   const list = await untilServices(core, (l) => l.find((s) => s.project === project)?.running === 2);
   const svc = list.find((s) => s.project === project)!;
@@ -56,7 +69,10 @@ test('a service’s logs follow all its instances merged, each line with its ins
       const port = i.ports.find((p) => p.containerPort === 5000)!.hostPort!;
       let ok = false;
       for (let k = 0; k < 50 && !ok; k++) {
-        ok = await fetch(`http://127.0.0.1:${port}/user/7`, { headers: { 'x-request-id': `req-${i.name}` } }).then((r) => r.ok, () => false);
+        ok = await fetch(`http://127.0.0.1:${port}/user/7`, { headers: { 'x-request-id': `req-${i.name}` } }).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!ok) await new Promise((r) => setTimeout(r, 200));
       }
       assert.ok(ok, `${i.name} answers`);
@@ -65,7 +81,10 @@ test('a service’s logs follow all its instances merged, each line with its ins
     await until(() => svc.instances.every((i) => seen(i.name)), 10_000, 'a request line from each instance');
     for (const i of svc.instances) assert.equal(seen(i.name)!.level, 'info');
     assert.deepEqual(
-      logs.events.filter((e) => e.kind === 'instance').map((e) => (e.kind === 'instance' ? e.name : '')).sort(),
+      logs.events
+        .filter((e) => e.kind === 'instance')
+        .map((e) => (e.kind === 'instance' ? e.name : ''))
+        .sort(),
       svc.instances.map((i) => i.name).sort(),
     );
 
@@ -80,8 +99,18 @@ test('a service’s logs follow all its instances merged, each line with its ins
 
 test('escape sequences other than colours never reach the viewer', { skip }, async () => {
   const name = `${project}-esc`;
-  docker('run', '-d', '--name', name, '--label', `dev.fleetdeck.project=${project}`, base(), 'sh', '-c',
-    'printf "\\033]52;c;ZXZpbA==\\007hi \\033[31mred\\033[0m \\033]0;title\\007end\\n"; exec sleep 1000');
+  docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    `dev.fleetdeck.project=${project}`,
+    base(),
+    'sh',
+    '-c',
+    'printf "\\033]52;c;ZXZpbA==\\007hi \\033[31mred\\033[0m \\033]0;title\\007end\\n"; exec sleep 1000',
+  );
   await untilServices(core, (l) => l.some((s) => s.name === name));
   const logs = follow({ instance: name });
   try {

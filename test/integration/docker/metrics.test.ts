@@ -13,9 +13,25 @@ const project = `fdmet${randomBytes(3).toString('hex')}`;
 
 test('a service’s metrics: CPU and memory per instance, and its own request rate, 5xx rate and p95', { skip }, async (t) => {
   await ensureUserImage();
-  for (const [n, faults] of [[1, '0'], [2, '1']] as const) {
-    docker('run', '-d', '--name', `${project}-api-${n}`, '--label', 'dev.fleetdeck.service=api', '--label', `dev.fleetdeck.project=${project}`,
-      '-e', `FAULT_ERROR_RATE=${faults}`, '-p', '127.0.0.1::5000', USER_IMAGE);
+  for (const [n, faults] of [
+    [1, '0'],
+    [2, '1'],
+  ] as const) {
+    docker(
+      'run',
+      '-d',
+      '--name',
+      `${project}-api-${n}`,
+      '--label',
+      'dev.fleetdeck.service=api',
+      '--label',
+      `dev.fleetdeck.project=${project}`,
+      '-e',
+      `FAULT_ERROR_RATE=${faults}`,
+      '-p',
+      '127.0.0.1::5000',
+      USER_IMAGE,
+    );
   }
   const core = await testCore();
   t.after(() => {
@@ -25,10 +41,13 @@ test('a service’s metrics: CPU and memory per instance, and its own request ra
   const svc = (await untilServices(core, (l) => l.find((s) => s.project === project)?.running === 2)).find((s) => s.project === project)!;
   const points: MetricPoint[] = [];
   let history: MetricPoint[] | undefined;
-  const stop = core.api.streams['metrics.watch']({ envId: 'docker:local', serviceId: svc.id }, {
-    next: (e: MetricsEvent) => (e.kind === 'history' ? (history = e.points) : e.kind === 'point' ? points.push(e.point) : undefined),
-    end: () => {},
-  });
+  const stop = core.api.streams['metrics.watch'](
+    { envId: 'docker:local', serviceId: svc.id },
+    {
+      next: (e: MetricsEvent) => (e.kind === 'history' ? (history = e.points) : e.kind === 'point' ? points.push(e.point) : undefined),
+      end: () => {},
+    },
+  );
   t.after(stop);
   assert.deepEqual(history, [], 'a first watch starts with an empty history');
 
@@ -36,7 +55,10 @@ test('a service’s metrics: CPU and memory per instance, and its own request ra
   const deadline = Date.now() + 20_000;
   const answered = async () => {
     for (const port of ports) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+        () => true,
+        () => false,
+      );
       if (!ok) return false;
     }
     return true;
@@ -49,7 +71,14 @@ test('a service’s metrics: CPU and memory per instance, and its own request ra
   const seen = (p: MetricPoint) => (p.rps ?? 0) > 1 && (p.errorsPerSecond ?? 0) > 0 && (p.p95Ms ?? 0) > 0;
   const loadEnd = Date.now() + 12_000;
   while (!points.some(seen) && Date.now() < loadEnd) {
-    await Promise.all(Array.from({ length: 20 }, (_, k) => fetch(`http://127.0.0.1:${ports[k % 2]}/user/${k}`).then((r) => r.text(), () => '')));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        fetch(`http://127.0.0.1:${ports[k % 2]}/user/${k}`).then(
+          (r) => r.text(),
+          () => '',
+        ),
+      ),
+    );
     await new Promise((r) => setTimeout(r, 100));
   }
   const p = points.find(seen);
@@ -58,15 +87,24 @@ test('a service’s metrics: CPU and memory per instance, and its own request ra
   const last = points.at(-1)!;
   assert.deepEqual(Object.keys(last.instances).sort(), svc.instances.map((i) => i.name).sort());
   assert.ok(last.memMiB > 10, `memory ${last.memMiB} MiB`);
-  assert.ok(points.some((x) => x.cpuPercent > 0), 'CPU moved under load');
-  assert.ok(points.some((x) => (x.rxKBps ?? 0) > 0), 'network moved under load');
+  assert.ok(
+    points.some((x) => x.cpuPercent > 0),
+    'CPU moved under load',
+  );
+  assert.ok(
+    points.some((x) => (x.rxKBps ?? 0) > 0),
+    'network moved under load',
+  );
 
   // A second watcher gets what was already measured.
   let second: MetricPoint[] = [];
-  const stop2 = core.api.streams['metrics.watch']({ envId: 'docker:local', serviceId: svc.id }, {
-    next: (e: MetricsEvent) => e.kind === 'history' && (second = e.points),
-    end: () => {},
-  });
+  const stop2 = core.api.streams['metrics.watch'](
+    { envId: 'docker:local', serviceId: svc.id },
+    {
+      next: (e: MetricsEvent) => e.kind === 'history' && (second = e.points),
+      end: () => {},
+    },
+  );
   stop2();
   assert.ok(second.length >= points.length - 1, 'the history holds the points so far');
 });

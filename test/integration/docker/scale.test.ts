@@ -25,10 +25,28 @@ const ps = () =>
 
 function runWeb(name: string, extra: string[] = []): string {
   return docker(
-    'run', '-d', '--name', name, '--network', net, '--network-alias', 'web',
-    '--label', 'dev.fleetdeck.service=web', '--label', `dev.fleetdeck.project=${project}`,
-    '--health-interval', '1s', '--health-start-period', '1s',
-    '-p', '127.0.0.1::5000', '-e', 'GREETING=hello', ...extra, USER_IMAGE,
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    net,
+    '--network-alias',
+    'web',
+    '--label',
+    'dev.fleetdeck.service=web',
+    '--label',
+    `dev.fleetdeck.project=${project}`,
+    '--health-interval',
+    '1s',
+    '--health-start-period',
+    '1s',
+    '-p',
+    '127.0.0.1::5000',
+    '-e',
+    'GREETING=hello',
+    ...extra,
+    USER_IMAGE,
   );
 }
 
@@ -87,7 +105,10 @@ test('scale 1 → 5 → 0 → 2, checked against the engine’s own container li
   assert.equal(five.instances.length, 5);
   let rows = ps();
   assert.equal(rows.length, 5);
-  assert.ok(rows.every((r) => r.state === 'running'), JSON.stringify(rows));
+  assert.ok(
+    rows.every((r) => r.state === 'running'),
+    JSON.stringify(rows),
+  );
   // Each replica publishes on 127.0.0.1 with its own free host port, and answers there.
   const ports = five.instances.map((i) => i.ports.find((p) => p.containerPort === 5000)!);
   assert.ok(ports.every((p) => p.hostIp === '127.0.0.1'));

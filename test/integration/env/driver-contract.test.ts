@@ -90,7 +90,11 @@ function contract(name: string, skip: string | false, setup: () => Promise<Subje
     test('a metrics watch yields points or says why there are none, with the fields declared', async () => {
       let problem: string | undefined;
       const points: number[] = [];
-      const w = s.driver.watchMetrics(s.serviceId, (p) => points.push(p.t), (m) => (problem = m));
+      const w = s.driver.watchMetrics(
+        s.serviceId,
+        (p) => points.push(p.t),
+        (m) => (problem = m),
+      );
       try {
         assert.ok(Array.isArray(w.history));
         await waitFor('a point or a problem', () => points.length > 0 || problem, 15_000);
@@ -113,7 +117,10 @@ function contract(name: string, skip: string | false, setup: () => Promise<Subje
           close();
         }
       } else {
-        assert.throws(() => s.driver.openTerminal({ instance, cols: 80, rows: 24, emit: () => {}, backlog: () => 0 }), (e: unknown) => e instanceof ApiError && /not available/i.test(e.message));
+        assert.throws(
+          () => s.driver.openTerminal({ instance, cols: 80, rows: 24, emit: () => {}, backlog: () => 0 }),
+          (e: unknown) => e instanceof ApiError && /not available/i.test(e.message),
+        );
       }
       assert.equal(s.driver.eventsPerSecond() !== undefined, c.activity);
       if (!c.namespaces) await assert.rejects(s.driver.setNamespaces(['default']), ApiError);
@@ -134,9 +141,25 @@ contract(
     await ensureUserImage();
     docker('network', 'create', net);
     docker(
-      'run', '-d', '--name', `${project}-web-1`, '--network', net, '--network-alias', 'web',
-      '--label', 'dev.fleetdeck.service=web', '--label', `dev.fleetdeck.project=${project}`,
-      '--health-interval', '1s', '--health-start-period', '1s', '-p', '127.0.0.1::5000', USER_IMAGE,
+      'run',
+      '-d',
+      '--name',
+      `${project}-web-1`,
+      '--network',
+      net,
+      '--network-alias',
+      'web',
+      '--label',
+      'dev.fleetdeck.service=web',
+      '--label',
+      `dev.fleetdeck.project=${project}`,
+      '--health-interval',
+      '1s',
+      '--health-start-period',
+      '1s',
+      '-p',
+      '127.0.0.1::5000',
+      USER_IMAGE,
     );
     dockerCore = await testCore();
     const driver = dockerCore.environments.get('docker:local');
@@ -164,8 +187,18 @@ contract(
   false,
   async () => {
     const kubeconfigPath = join(dir.path, 'config');
-    fixture = await KubeFixture.start({ kubeconfigPath, contextName: 'contract', namespace: 'fleetdeck-samples', load: [join(root, 'services-sample/k8s')], controller: FAST });
-    kubeCore = new Core({ mode: 'cli', env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, stateDir: join(dir.path, 'state') });
+    fixture = await KubeFixture.start({
+      kubeconfigPath,
+      contextName: 'contract',
+      namespace: 'fleetdeck-samples',
+      load: [join(root, 'services-sample/k8s')],
+      controller: FAST,
+    });
+    kubeCore = new Core({
+      mode: 'cli',
+      env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      stateDir: join(dir.path, 'state'),
+    });
     await kubeCore.start();
     const driver = kubeCore.environments.get('kube:contract');
     await waitFor('connected', () => driver.state === 'connected');

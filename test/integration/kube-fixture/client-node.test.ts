@@ -76,7 +76,10 @@ describe('client-node against the Kubernetes API fixture', () => {
     assert.equal(kc.getCurrentContext(), 'fleetdeck-fixture');
     assert.equal(kc.getCurrentCluster()?.server, fixture.url);
     const deps = await apps.listNamespacedDeployment({ namespace: NS });
-    assert.deepEqual(deps.items.map((d) => d.metadata?.name), ['web']);
+    assert.deepEqual(
+      deps.items.map((d) => d.metadata?.name),
+      ['web'],
+    );
     assert.equal(deps.items[0]!.status?.readyReplicas, 2);
     assert.ok(deps.items[0]!.metadata?.creationTimestamp instanceof Date);
     const svcs = await core.listNamespacedService({ namespace: NS });
@@ -112,7 +115,14 @@ describe('client-node against the Kubernetes API fixture', () => {
     const bad = await apiError(
       apps.createNamespacedDeployment({
         namespace: NS,
-        body: { metadata: { name: 'bad' }, spec: { replicas: -1, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+        body: {
+          metadata: { name: 'bad' },
+          spec: {
+            replicas: -1,
+            selector: { matchLabels: { a: 'b' } },
+            template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+          },
+        },
       }),
     );
     assert.equal(bad.code, 422);
@@ -124,7 +134,15 @@ describe('client-node against the Kubernetes API fixture', () => {
     assert.equal(unauth.code, 401);
     const raw = await fetch(`${fixture.url}/api/v1/namespaces`);
     assert.equal(raw.status, 401);
-    assert.deepEqual(await raw.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    assert.deepEqual(await raw.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
 
     const viewer = clientFor(fixture, 'viewer-token').makeApiClient(k8s.CoreV1Api);
     assert.ok((await viewer.listNamespacedPod({ namespace: NS })).items.length > 0, 'the read-only token can read');
@@ -165,13 +183,14 @@ describe('client-node against the Kubernetes API fixture', () => {
         (type, obj: k8s.V1Pod) => {
           rv = obj.metadata?.resourceVersion ?? rv;
           seen.push({ type, name: obj.metadata?.name ?? '' });
-          if (type === 'ADDED' || type === 'MODIFIED') readyByName.set(obj.metadata!.name!, !!obj.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+          if (type === 'ADDED' || type === 'MODIFIED')
+            readyByName.set(obj.metadata!.name!, !!obj.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
           if (type === 'DELETED') readyByName.delete(obj.metadata!.name!);
         },
         (err) => done(err),
       );
     let ended = new Promise((r) => (done = r));
-    let ac = await start(rv);
+    await start(rv); // this watch ends when the server goes away
     await waitFor('a BOOKMARK', () => seen.some((e) => e.type === 'BOOKMARK'));
 
     // Restart the server, and scale up while it is down: the new pods are created and started meanwhile.
@@ -181,7 +200,7 @@ describe('client-node against the Kubernetes API fixture', () => {
     await restarted;
     const eventsBeforeResume = seen.length;
     ended = new Promise((r) => (done = r));
-    ac = await start(rv);
+    const ac = await start(rv);
     await waitFor('4 ready web pods', () => readyWeb(4));
     const pods = await webPods();
     // The events that happened while the server was down (pods becoming ready) arrive after the resume.
@@ -195,16 +214,26 @@ describe('client-node against the Kubernetes API fixture', () => {
     fixture.expireResourceVersions();
     const errors: k8s.V1Status[] = [];
     ended = new Promise((r) => (done = r));
-    await new k8s.Watch(kc).watch(`/api/v1/namespaces/${NS}/pods`, { resourceVersion: list.metadata!.resourceVersion }, (type, obj: k8s.V1Status) => {
-      if (type === 'ERROR') errors.push(obj);
-    }, (err) => done(err));
+    await new k8s.Watch(kc).watch(
+      `/api/v1/namespaces/${NS}/pods`,
+      { resourceVersion: list.metadata!.resourceVersion },
+      (type, obj: k8s.V1Status) => {
+        if (type === 'ERROR') errors.push(obj);
+      },
+      (err) => done(err),
+    );
     assert.equal(await ended, null);
     assert.equal(errors[0]?.code, 410);
     assert.equal(errors[0]?.reason, 'Expired');
   });
 
   test('an informer keeps its cache in sync through 410 relists, dropped watches and a restart', async () => {
-    const inf = k8s.makeInformer<k8s.V1Pod>(kc, `/api/v1/namespaces/${NS}/pods`, () => core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' }), 'app=web');
+    const inf = k8s.makeInformer<k8s.V1Pod>(
+      kc,
+      `/api/v1/namespaces/${NS}/pods`,
+      () => core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' }),
+      'app=web',
+    );
     const added = new Set<string>();
     const deleted = new Set<string>();
     inf.on('add', (p) => added.add(p.metadata!.name!));
@@ -218,13 +247,20 @@ describe('client-node against the Kubernetes API fixture', () => {
     try {
       const inSync = async (): Promise<boolean> => {
         const want = (await webPods()).map((p) => p.metadata!.name!).sort();
-        const have = inf.list(NS).filter((p) => !p.metadata?.deletionTimestamp).map((p) => p.metadata!.name!).sort();
+        const have = inf
+          .list(NS)
+          .filter((p) => !p.metadata?.deletionTimestamp)
+          .map((p) => p.metadata!.name!)
+          .sort();
         return JSON.stringify(want) === JSON.stringify(have) && want.length > 0;
       };
       await waitFor('the informer cache to match the pods', inSync);
       assert.equal(added.size, (await webPods()).length);
 
-      await apps.patchNamespacedDeploymentScale({ namespace: NS, name: 'web', body: { spec: { replicas: 2 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+      await apps.patchNamespacedDeploymentScale(
+        { namespace: NS, name: 'web', body: { spec: { replicas: 2 } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
       await waitFor('2 ready web pods', () => readyWeb(2));
       await waitFor('delete events for the removed pods', () => deleted.size >= 2);
       await waitFor('the informer to be in sync after scale-down', inSync);
@@ -232,7 +268,10 @@ describe('client-node against the Kubernetes API fixture', () => {
       fixture.dropWatches();
       fixture.expireResourceVersions();
       await fixture.restart(200);
-      await apps.patchNamespacedDeploymentScale({ namespace: NS, name: 'web', body: { spec: { replicas: 3 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+      await apps.patchNamespacedDeploymentScale(
+        { namespace: NS, name: 'web', body: { spec: { replicas: 3 } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
       await waitFor('3 ready web pods', () => readyWeb(3));
       await waitFor('the informer to catch up after the restart', inSync, 15_000);
     } finally {
@@ -317,7 +356,9 @@ describe('client-node against the Kubernetes API fixture', () => {
 
   test('raw protocol: Table, limit/continue, 406, and delete with grace period', async () => {
     const headers = { Authorization: `Bearer ${TOKEN}` };
-    const tableRes = await fetch(`${fixture.url}/api/v1/namespaces/${NS}/pods`, { headers: { ...headers, Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } });
+    const tableRes = await fetch(`${fixture.url}/api/v1/namespaces/${NS}/pods`, {
+      headers: { ...headers, Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+    });
     const table = (await tableRes.json()) as { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
     assert.equal(table.kind, 'Table');
     assert.deepEqual(table.columnDefinitions.map((c) => c.name).slice(0, 5), ['Name', 'Ready', 'Status', 'Restarts', 'Age']);
@@ -331,7 +372,10 @@ describe('client-node against the Kubernetes API fixture', () => {
     assert.ok(page1.metadata?._continue);
     const page2 = await core.listNamespacedPod({ namespace: NS, limit: 100, _continue: page1.metadata!._continue! });
     const all = await core.listNamespacedPod({ namespace: NS });
-    assert.deepEqual([...page1.items, ...page2.items].map((p) => p.metadata?.name), all.items.map((p) => p.metadata?.name));
+    assert.deepEqual(
+      [...page1.items, ...page2.items].map((p) => p.metadata?.name),
+      all.items.map((p) => p.metadata?.name),
+    );
     fixture.expireResourceVersions({ dropWatches: false });
     const expired = await apiError(core.listNamespacedPod({ namespace: NS, limit: 1, _continue: page1.metadata!._continue! }));
     assert.equal(expired.code, 410);

@@ -56,7 +56,10 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
   /** Runs a streaming kubectl command until `until` matches its output (bounded by timeoutMs), then stops it. */
   const stream = (args: string[], until: (out: string) => boolean, timeoutMs = 10_000, onStart?: () => void): Promise<string> =>
     new Promise((resolve, reject) => {
-      const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir.path, 'cache'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: kubeconfig } });
+      const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir.path, 'cache'), ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, KUBECONFIG: kubeconfig },
+      });
       let out = '';
       let err = '';
       const timer = setTimeout(() => {
@@ -79,11 +82,27 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
       onStart?.();
     });
   const webPods = async (): Promise<string[]> =>
-    (await ok(['get', 'pods', '-n', 'shop', '-l', 'app=web', '-o', 'jsonpath={range .items[?(@.metadata.deletionTimestamp)]}{end}{range .items[*]}{.metadata.name}{" "}{.metadata.deletionTimestamp}{"\\n"}{end}']))
+    (
+      await ok([
+        'get',
+        'pods',
+        '-n',
+        'shop',
+        '-l',
+        'app=web',
+        '-o',
+        'jsonpath={range .items[?(@.metadata.deletionTimestamp)]}{end}{range .items[*]}{.metadata.name}{" "}{.metadata.deletionTimestamp}{"\\n"}{end}',
+      ])
+    )
       .split('\n')
       .filter((l) => l.trim() && l.trim().split(' ').length === 1)
       .map((l) => l.trim());
-  const tableRows = (out: string): string[][] => out.trim().split('\n').slice(1).map((l) => l.trim().split(/\s{2,}/));
+  const tableRows = (out: string): string[][] =>
+    out
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s{2,}/));
 
   before(async () => {
     fixture = await KubeFixture.start({ controller: FAST, kubeconfigPath: kubeconfig });
@@ -95,7 +114,14 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
 
   test('create -f DIR creates every object in the manifests', async () => {
     const out = await ok(['create', '-f', TESTDATA]);
-    for (const line of ['namespace/shop created', 'deployment.apps/web created', 'service/web created', 'statefulset.apps/cache created', 'service/cache created', 'horizontalpodautoscaler.autoscaling/web created'])
+    for (const line of [
+      'namespace/shop created',
+      'deployment.apps/web created',
+      'service/web created',
+      'statefulset.apps/cache created',
+      'service/cache created',
+      'horizontalpodautoscaler.autoscaling/web created',
+    ])
       assert.ok(out.includes(line), `missing "${line}" in:\n${out}`);
     const again = await kubectl(['create', '-f', join(TESTDATA, 'web.yaml')]);
     assert.notEqual(again.code, 0);
@@ -113,8 +139,16 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
     assert.match(pods.split('\n')[0]!, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     const rows = tableRows(pods);
     assert.equal(rows.length, 4);
-    assert.ok(rows.every((r) => r[1] === '1/1' && r[2] === 'Running' && r[3] === '0'), pods);
-    assert.deepEqual(rows.map((r) => r[0]!.replace(/-[a-z0-9]{10}-[a-z0-9]{5}$/, '-<rs>-<pod>')).sort(), ['cache-0', 'cache-1', 'web-<rs>-<pod>', 'web-<rs>-<pod>']);
+    assert.ok(
+      rows.every((r) => r[1] === '1/1' && r[2] === 'Running' && r[3] === '0'),
+      pods,
+    );
+    assert.deepEqual(rows.map((r) => r[0]!.replace(/-[a-z0-9]{10}-[a-z0-9]{5}$/, '-<rs>-<pod>')).sort(), [
+      'cache-0',
+      'cache-1',
+      'web-<rs>-<pod>',
+      'web-<rs>-<pod>',
+    ]);
 
     const deploy = await ok(['get', 'deployments', '-n', 'shop']);
     assert.match(deploy, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+2\/2\s+2\s+2\s+\d+s\n$/);
@@ -140,13 +174,23 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
   });
 
   test('get -o json returns the objects', async () => {
-    const d = JSON.parse(await ok(['get', 'deployment', 'web', '-n', 'shop', '-o', 'json'])) as { kind: string; spec: { replicas: number }; status: { readyReplicas: number } };
+    const d = JSON.parse(await ok(['get', 'deployment', 'web', '-n', 'shop', '-o', 'json'])) as {
+      kind: string;
+      spec: { replicas: number };
+      status: { readyReplicas: number };
+    };
     assert.equal(d.kind, 'Deployment');
     assert.equal(d.spec.replicas, 2);
     assert.equal(d.status.readyReplicas, 2);
-    const list = JSON.parse(await ok(['get', 'pods', '-n', 'shop', '-l', 'app=cache', '-o', 'json'])) as { kind: string; items: { metadata: { name: string } }[] };
+    const list = JSON.parse(await ok(['get', 'pods', '-n', 'shop', '-l', 'app=cache', '-o', 'json'])) as {
+      kind: string;
+      items: { metadata: { name: string } }[];
+    };
     assert.equal(list.kind, 'List');
-    assert.deepEqual(list.items.map((p) => p.metadata.name), ['cache-0', 'cache-1']);
+    assert.deepEqual(
+      list.items.map((p) => p.metadata.name),
+      ['cache-0', 'cache-1'],
+    );
   });
 
   test('get -w shows pods appearing while scale deployment --replicas runs', async () => {
@@ -156,7 +200,10 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
       (o) => o.split('\n').filter((l) => /\s1\/1\s+Running\s/.test(l) && !before.some((b) => l.startsWith(b))).length >= 1,
       15_000,
       () => {
-        setTimeout(() => void kubectl(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=3']).then((r) => assert.match(r.stdout, /deployment.apps\/web scaled/)), 500);
+        setTimeout(
+          () => void kubectl(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=3']).then((r) => assert.match(r.stdout, /deployment.apps\/web scaled/)),
+          500,
+        );
       },
     );
     for (const b of before) assert.ok(out.includes(b), `initial pod ${b} listed`);
@@ -175,7 +222,10 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
       return p.length === 3 ? p : undefined;
     });
     assert.equal(afterPods.filter((p) => before.includes(p)).length, 0, 'no pod survived the restart');
-    const tmpl = JSON.parse(await ok(['get', 'deployment', 'web', '-n', 'shop', '-o', 'json'])) as { spec: { template: { metadata: { annotations: Record<string, string> } } }; metadata: { annotations: Record<string, string> } };
+    const tmpl = JSON.parse(await ok(['get', 'deployment', 'web', '-n', 'shop', '-o', 'json'])) as {
+      spec: { template: { metadata: { annotations: Record<string, string> } } };
+      metadata: { annotations: Record<string, string> };
+    };
     assert.ok(tmpl.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
     assert.equal(tmpl.metadata.annotations['deployment.kubernetes.io/revision'], '2');
   });
@@ -222,7 +272,10 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
     const out = await ok(['top', 'pods', '-n', 'shop']);
     assert.match(out.split('\n')[0]!, /^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
     const rows = tableRows(out);
-    const running = (await ok(['get', 'pods', '-n', 'shop', '--field-selector=status.phase=Running', '-o', 'name'])).trim().split('\n').map((n) => n.replace('pod/', ''));
+    const running = (await ok(['get', 'pods', '-n', 'shop', '--field-selector=status.phase=Running', '-o', 'name']))
+      .trim()
+      .split('\n')
+      .map((n) => n.replace('pod/', ''));
     assert.deepEqual(rows.map((r) => r[0]).sort(), running.sort());
     for (const r of rows) {
       assert.match(r[1]!, /^\d+m$/);

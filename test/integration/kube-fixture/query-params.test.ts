@@ -29,7 +29,9 @@ describe('query options against the Kubernetes API fixture', () => {
   before(async () => {
     fixture = await KubeFixture.start({ controller: FAST, load: [TESTDATA] });
     pod = await waitFor('a running web pod', async () => {
-      const list = (await (await get(`/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dweb&fieldSelector=status.phase%3DRunning`)).json()) as { items: { metadata: { name: string } }[] };
+      const list = (await (await get(`/api/v1/namespaces/${NS}/pods?labelSelector=app%3Dweb&fieldSelector=status.phase%3DRunning`)).json()) as {
+        items: { metadata: { name: string } }[];
+      };
       return list.items[0]?.metadata.name;
     });
   });
@@ -54,7 +56,9 @@ describe('query options against the Kubernetes API fixture', () => {
   test('allowWatchBookmarks=True sends bookmarks', async () => {
     const f2 = await KubeFixture.start({ controller: FAST, bookmarkIntervalMs: 50 });
     try {
-      const res = await fetch(`${f2.url}/api/v1/namespaces/default/pods?watch=1&allowWatchBookmarks=True&timeoutSeconds=5`, { signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(`${f2.url}/api/v1/namespaces/default/pods?watch=1&allowWatchBookmarks=True&timeoutSeconds=5`, {
+        signal: AbortSignal.timeout(10_000),
+      });
       const ev = JSON.parse(await firstLine(res)) as { type: string; object: { kind: string } };
       assert.equal(ev.type, 'BOOKMARK');
     } finally {
@@ -94,19 +98,27 @@ describe('query options against the Kubernetes API fixture', () => {
   test('sendInitialEvents: refused on a list, needs resourceVersionMatch=NotOlderThan, ends the initial events with a bookmark', async () => {
     const onList = await get(`/api/v1/namespaces/${NS}/pods?sendInitialEvents=true`);
     assert.equal(onList.status, 422);
-    assert.equal(((await onList.json()) as { message: string }).message, 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
+    assert.equal(
+      ((await onList.json()) as { message: string }).message,
+      'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list',
+    );
     const noMatch = await get(`/api/v1/namespaces/${NS}/pods?watch=1&sendInitialEvents=true`);
     assert.equal(noMatch.status, 422);
     assert.match(((await noMatch.json()) as { message: string }).message, /sendInitialEvents requires setting resourceVersionMatch to NotOlderThan/);
 
     const pods = ((await (await get(`/api/v1/namespaces/${NS}/pods`)).json()) as { items: unknown[] }).items.length;
-    const res = await get(`/api/v1/namespaces/${NS}/pods?watch=1&sendInitialEvents=True&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=5`);
+    const res = await get(
+      `/api/v1/namespaces/${NS}/pods?watch=1&sendInitialEvents=True&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=5`,
+    );
     assert.equal(res.status, 200);
     const reader = res.body!.getReader();
     let text = '';
     for (let i = 0; i < 200 && !text.includes('BOOKMARK'); i++) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
-    const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { annotations?: Record<string, string> } } });
+    const events = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; object: { metadata: { annotations?: Record<string, string> } } });
     const bookmark = events.findIndex((e) => e.type === 'BOOKMARK');
     assert.ok(events.slice(0, bookmark).every((e) => e.type === 'ADDED'));
     assert.ok(bookmark >= pods, 'every pod is sent before the bookmark');
@@ -115,7 +127,11 @@ describe('query options against the Kubernetes API fixture', () => {
 
   test('dryRun accepts All only', async () => {
     const post = (q: string): Promise<Response> =>
-      fetch(`${fixture.url}/api/v1/namespaces/${NS}/configmaps?${q}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'dry' }, data: { a: 'b' } }) });
+      fetch(`${fixture.url}/api/v1/namespaces/${NS}/configmaps?${q}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ metadata: { name: 'dry' }, data: { a: 'b' } }),
+      });
     const bad = await post('dryRun=true');
     assert.equal(bad.status, 422);
     assert.match(((await bad.json()) as { message: string }).message, /dryRun: Unsupported value: \[\]string\{"true"\}: supported values: "All"/);

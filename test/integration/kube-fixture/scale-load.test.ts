@@ -53,7 +53,9 @@ describe('the Kubernetes API fixture loaded by its generator', () => {
     assert.equal(withSelector.metadata?.remainingItemCount, undefined, 'the API server leaves it out when a selector filters');
 
     await waitFor('every Deployment to report its ready replicas', async () =>
-      (await apps.listDeploymentForAllNamespaces()).items.filter((d) => d.metadata?.namespace?.startsWith('load-')).every((d) => d.status?.readyReplicas === d.spec?.replicas && d.status?.observedGeneration === 1),
+      (await apps.listDeploymentForAllNamespaces()).items
+        .filter((d) => d.metadata?.namespace?.startsWith('load-'))
+        .every((d) => d.status?.readyReplicas === d.spec?.replicas && d.status?.observedGeneration === 1),
     );
     const rs = (await apps.listReplicaSetForAllNamespaces()).items.filter((r) => r.metadata?.namespace?.startsWith('load-'));
     assert.equal(rs.length, 30, 'one ReplicaSet per Deployment: the controller adopted the generated one');
@@ -71,18 +73,27 @@ describe('the Kubernetes API fixture loaded by its generator', () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromString(JSON.stringify(fixture.kubeconfig()));
     const list = await core.listNamespacedPod({ namespace: 'load-02' });
-    const ac = await new k8s.Watch(kc).watch('/api/v1/namespaces/load-02/pods', { resourceVersion: list.metadata!.resourceVersion }, (type, o: k8s.V1Pod) => {
-      seen.push({ type, rv: Number(o.metadata!.resourceVersion) });
-    }, () => {});
+    const ac = await new k8s.Watch(kc).watch(
+      '/api/v1/namespaces/load-02/pods',
+      { resourceVersion: list.metadata!.resourceVersion },
+      (type, o: k8s.V1Pod) => {
+        seen.push({ type, rv: Number(o.metadata!.resourceVersion) });
+      },
+      () => {},
+    );
     const t0 = Date.now();
     const r = await startChurn(fixture, { perSecond: 200, seconds: 1.5, mode: 'mixed' }).done;
     assert.ok(Date.now() - t0 < 3000, 'bounded in time');
     assert.equal(r.changes, 300);
     assert.equal(r.replaced, 30, 'one in ten replaces a pod');
-    await waitFor('every Deployment back to its replica count, none terminating', async () => {
-      const pods = await loadPods();
-      return pods.length === 1200 && pods.every((p) => !p.metadata?.deletionTimestamp);
-    }, 15_000);
+    await waitFor(
+      'every Deployment back to its replica count, none terminating',
+      async () => {
+        const pods = await loadPods();
+        return pods.length === 1200 && pods.every((p) => !p.metadata?.deletionTimestamp);
+      },
+      15_000,
+    );
     ac.abort();
     assert.ok(seen.some((e) => e.type === 'DELETED') && seen.some((e) => e.type === 'ADDED'), 'the watch saw replacements');
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.rv > seen[i - 1]!.rv, 'in resourceVersion order');

@@ -28,7 +28,10 @@ describe('watch event order against the Kubernetes API fixture', () => {
     kc.loadFromString(JSON.stringify(fixture.kubeconfig()));
     core = kc.makeApiClient(k8s.CoreV1Api);
     apps = kc.makeApiClient(k8s.AppsV1Api);
-    await waitFor('the web deployment to be ready', async () => (await apps.readNamespacedDeployment({ namespace: NS, name: 'web' })).status?.readyReplicas === 2);
+    await waitFor(
+      'the web deployment to be ready',
+      async () => (await apps.readNamespacedDeployment({ namespace: NS, name: 'web' })).status?.readyReplicas === 2,
+    );
   });
   after(async () => {
     await fixture.stop();
@@ -66,12 +69,17 @@ describe('watch event order against the Kubernetes API fixture', () => {
     // Scale changes as fast as the API answers: pods are created and deleted while others are still starting.
     const sizes = [5, 1, 6, 0, 4, 2, 7, 3, 0, 5, 1, 6, 2, 4, 3];
     for (const replicas of sizes) {
-      await apps.patchNamespacedDeploymentScale({ namespace: NS, name: 'web', body: { spec: { replicas } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+      await apps.patchNamespacedDeploymentScale(
+        { namespace: NS, name: 'web', body: { spec: { replicas } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
       await new Promise((r) => setTimeout(r, 30));
     }
     const settled = async (): Promise<boolean> => {
       const pods = (await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' })).items;
-      return pods.length === 3 && pods.every((p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      return (
+        pods.length === 3 && pods.every((p) => !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      );
     };
     await waitFor('3 ready web pods and no terminating ones', settled, 20_000);
     const final = await core.listNamespacedPod({ namespace: NS });
@@ -102,7 +110,10 @@ describe('watch event order against the Kubernetes API fixture', () => {
         state.set(e.uid, e.type);
       }
       // What the watch built (list + events) is what a fresh list shows: nothing missed, nothing extra.
-      const cache = [...state.entries()].filter(([, t]) => t !== 'DELETED').map(([uid]) => uid).sort();
+      const cache = [...state.entries()]
+        .filter(([, t]) => t !== 'DELETED')
+        .map(([uid]) => uid)
+        .sort();
       assert.deepEqual(cache, final.items.map((p) => p.metadata!.uid!).sort(), `${label}: the watched state equals a fresh list`);
     }
   });

@@ -38,8 +38,14 @@ function hasKubectl(): boolean {
 /** What kubectl sees: each Deployment's desired replicas and its pods' names (async: the fixture runs in this process). */
 async function kubectlView(): Promise<Record<string, { desired: number; pods: string[] }>> {
   const get = async (what: string) =>
-    JSON.parse((await promisify(execFile)(KUBECTL, ['--kubeconfig', kubeconfigPath, '-n', NS, 'get', what, '-o', 'json', '--request-timeout=5s'], { encoding: 'utf8' })).stdout) as {
-      items: { metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string }; spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } } }[];
+    JSON.parse(
+      (await promisify(execFile)(KUBECTL, ['--kubeconfig', kubeconfigPath, '-n', NS, 'get', what, '-o', 'json', '--request-timeout=5s'], { encoding: 'utf8' }))
+        .stdout,
+    ) as {
+      items: {
+        metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
+        spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+      }[];
     };
   const pods = (await get('pods')).items.filter((p) => !p.metadata.deletionTimestamp);
   const out: Record<string, { desired: number; pods: string[] }> = {};
@@ -47,14 +53,19 @@ async function kubectlView(): Promise<Record<string, { desired: number; pods: st
     const sel = Object.entries(d.spec?.selector?.matchLabels ?? {});
     out[d.metadata.name] = {
       desired: d.spec?.replicas ?? 1,
-      pods: pods.filter((p) => sel.every(([k, v]) => p.metadata.labels?.[k] === v)).map((p) => p.metadata.name).sort(),
+      pods: pods
+        .filter((p) => sel.every(([k, v]) => p.metadata.labels?.[k] === v))
+        .map((p) => p.metadata.name)
+        .sort(),
     };
   }
   return out;
 }
 
 function panelView(list: Service[]): Record<string, { desired: number; pods: string[] }> {
-  return Object.fromEntries(list.filter((s) => s.group === 'deployment').map((s) => [s.name, { desired: s.desired, pods: s.instances.map((i) => i.name).sort() }]));
+  return Object.fromEntries(
+    list.filter((s) => s.group === 'deployment').map((s) => [s.name, { desired: s.desired, pods: s.instances.map((i) => i.name).sort() }]),
+  );
 }
 
 /** Another cluster on the same address: user-service again (new pods), order-service gone, cart-service new. */
@@ -74,44 +85,59 @@ spec:
   return file;
 }
 
-test('a cluster that goes away shows unreachable within 5 s with its services kept; a new one on the same port is listed afresh, as kubectl shows it', { skip: hasKubectl() ? false : `kubectl not found (${KUBECTL})` }, async () => {
-  const first = await KubeFixture.start({ kubeconfigPath, contextName: CTX, namespace: NS, load: [join(root, 'services-sample/k8s')], controller: FAST });
-  fixtures.push(first);
-  const port = first.port;
-  core = new Core({ mode: 'cli', env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, stateDir: join(dir.path, 'state') });
-  await core.start();
-  const env = core.environments.get(ENV);
-  const state = () => core!.environments.list().find((e) => e.id === ENV)?.state;
-  await waitFor('connected', () => state() === 'connected');
-  assert.equal(await env.whenSynced(10_000), true);
-  await waitFor('the panel equals kubectl', async () => JSON.stringify(panelView(env.services.list())) === JSON.stringify(await kubectlView()), 10_000);
-  const before = panelView(env.services.list());
-  assert.deepEqual(Object.keys(before).sort(), ['order-service', 'user-service']);
+test(
+  'a cluster that goes away shows unreachable within 5 s with its services kept; a new one on the same port is listed afresh, as kubectl shows it',
+  { skip: hasKubectl() ? false : `kubectl not found (${KUBECTL})` },
+  async () => {
+    const first = await KubeFixture.start({ kubeconfigPath, contextName: CTX, namespace: NS, load: [join(root, 'services-sample/k8s')], controller: FAST });
+    fixtures.push(first);
+    const port = first.port;
+    core = new Core({
+      mode: 'cli',
+      env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      stateDir: join(dir.path, 'state'),
+    });
+    await core.start();
+    const env = core.environments.get(ENV);
+    const state = () => core!.environments.list().find((e) => e.id === ENV)?.state;
+    await waitFor('connected', () => state() === 'connected');
+    assert.equal(await env.whenSynced(10_000), true);
+    await waitFor('the panel equals kubectl', async () => JSON.stringify(panelView(env.services.list())) === JSON.stringify(await kubectlView()), 10_000);
+    const before = panelView(env.services.list());
+    assert.deepEqual(Object.keys(before).sort(), ['order-service', 'user-service']);
 
-  await first.stop();
-  const lostAt = Date.now();
-  await waitFor('unreachable', () => state() === 'unreachable', 5_000, 20);
-  assert.ok(Date.now() - lostAt <= 5_000, `unreachable after ${Date.now() - lostAt} ms`);
-  assert.match(core.environments.list().find((e) => e.id === ENV)!.problem ?? '', /Cannot reach cluster "conn-fixture"/);
-  assert.deepEqual(panelView(env.services.list()), before, 'the last state is kept while the cluster is away');
-  await assert.rejects(env.services.scale(env.services.list()[0]!.id, 1), /unreachable/, 'actions say the cluster is away instead of hanging');
+    await first.stop();
+    const lostAt = Date.now();
+    await waitFor('unreachable', () => state() === 'unreachable', 5_000, 20);
+    assert.ok(Date.now() - lostAt <= 5_000, `unreachable after ${Date.now() - lostAt} ms`);
+    assert.match(core.environments.list().find((e) => e.id === ENV)!.problem ?? '', /Cannot reach cluster "conn-fixture"/);
+    assert.deepEqual(panelView(env.services.list()), before, 'the last state is kept while the cluster is away');
+    await assert.rejects(env.services.scale(env.services.list()[0]!.id, 1), /unreachable/, 'actions say the cluster is away instead of hanging');
 
-  const second = await KubeFixture.start({ port, kubeconfigPath: join(dir.path, 'unused-config'), contextName: CTX, namespace: NS, load: [otherManifests()], controller: FAST });
-  fixtures.push(second);
-  await waitFor('connected again', () => state() === 'connected', 20_000);
-  await waitFor(
-    'the panel equals kubectl on the new cluster',
-    async () => {
-      const want = await kubectlView();
-      return want['user-service']?.pods.length === 3 && JSON.stringify(panelView(env.services.list())) === JSON.stringify(want);
-    },
-    15_000,
-  );
-  const now = env.services.list();
-  assert.deepEqual(now.map((s) => s.name).sort(), ['cart-service', 'user-service'], 'no ghost of order-service');
-  const user = now.find((s) => s.name === 'user-service')!;
-  assert.equal(user.desired, 3);
-  assert.equal(user.instances.length, 3, 'not 6/3: the old pods are gone');
-  assert.equal(new Set(user.instances.map((i) => i.id)).size, 3, 'no duplicate');
-  for (const p of before['user-service']!.pods) assert.ok(!user.instances.some((i) => i.name === p), `old pod ${p} is not shown`);
-});
+    const second = await KubeFixture.start({
+      port,
+      kubeconfigPath: join(dir.path, 'unused-config'),
+      contextName: CTX,
+      namespace: NS,
+      load: [otherManifests()],
+      controller: FAST,
+    });
+    fixtures.push(second);
+    await waitFor('connected again', () => state() === 'connected', 20_000);
+    await waitFor(
+      'the panel equals kubectl on the new cluster',
+      async () => {
+        const want = await kubectlView();
+        return want['user-service']?.pods.length === 3 && JSON.stringify(panelView(env.services.list())) === JSON.stringify(want);
+      },
+      15_000,
+    );
+    const now = env.services.list();
+    assert.deepEqual(now.map((s) => s.name).sort(), ['cart-service', 'user-service'], 'no ghost of order-service');
+    const user = now.find((s) => s.name === 'user-service')!;
+    assert.equal(user.desired, 3);
+    assert.equal(user.instances.length, 3, 'not 6/3: the old pods are gone');
+    assert.equal(new Set(user.instances.map((i) => i.id)).size, 3, 'no duplicate');
+    for (const p of before['user-service']!.pods) assert.ok(!user.instances.some((i) => i.name === p), `old pod ${p} is not shown`);
+  },
+);

@@ -71,24 +71,42 @@ test('the API killed and another one started on the same port: health goes bad w
   fixture = await KubeFixture.start({ port, kubeconfigPath: join(dir.path, 'config-b'), contextName: CTX, namespace: NS, load, controller: FAST });
   await waitFor('health ok again', () => svc.health.ok, 10_000);
   await waitFor('the new pods ready', () => podsOf(fixture, NS, 'user-service').length === 3 && user()?.healthy === 3, 15_000).catch((e: Error) => {
-    throw new Error(`${e.message}; fixture: ${podsOf(fixture, NS, 'user-service').join(', ')}; listed: ${user()?.instances.map((i) => `${i.name}:${i.state}/${i.health}`).join(', ')}; health ${JSON.stringify(svc.health)}`);
+    throw new Error(
+      `${e.message}; fixture: ${podsOf(fixture, NS, 'user-service').join(', ')}; listed: ${user()
+        ?.instances.map((i) => `${i.name}:${i.state}/${i.health}`)
+        .join(', ')}; health ${JSON.stringify(svc.health)}`,
+    );
   });
   await waitFor('the list equals the new server', () => JSON.stringify(names(user())) === JSON.stringify(podsOf(fixture, NS, 'user-service')), 10_000);
   const now = names(user());
   assert.equal(now.filter((n) => before.includes(n)).length, 0, `no ghost of the old server: ${now.join(', ')}`);
   assert.equal(new Set(now).size, now.length, 'no duplicate');
-  assert.equal(user()!.instances.length, 3, `3/3, not 6/3: ${user()!.instances.map((i) => `${i.name}:${i.state}`).join(', ')}`);
+  assert.equal(
+    user()!.instances.length,
+    3,
+    `3/3, not 6/3: ${user()!
+      .instances.map((i) => `${i.name}:${i.state}`)
+      .join(', ')}`,
+  );
   assert.ok(health.some((h) => !h.ok) && health.at(-1)!.ok, `health went bad, then ok: ${JSON.stringify(health)}`);
 
   // Swapped at once, before any retry: a watch resumed from the old resourceVersion would take the new server's replay as news.
   const second = names(user());
   await fixture.stop();
   fixture = await KubeFixture.start({ port, kubeconfigPath: join(dir.path, 'config-c'), contextName: CTX, namespace: NS, load, controller: FAST });
-  await waitFor('the third server’s pods listed, and only them', () => {
-    const want = podsOf(fixture, NS, 'user-service');
-    return want.length === 3 && JSON.stringify(names(user())) === JSON.stringify(want) && user()!.instances.length === 3 && svc.health.ok;
-  }, 15_000).catch((e: Error) => {
-    throw new Error(`${e.message}; fixture: ${podsOf(fixture, NS, 'user-service').join(', ')}; listed: ${user()?.instances.map((i) => i.name).join(', ')}`);
+  await waitFor(
+    'the third server’s pods listed, and only them',
+    () => {
+      const want = podsOf(fixture, NS, 'user-service');
+      return want.length === 3 && JSON.stringify(names(user())) === JSON.stringify(want) && user()!.instances.length === 3 && svc.health.ok;
+    },
+    15_000,
+  ).catch((e: Error) => {
+    throw new Error(
+      `${e.message}; fixture: ${podsOf(fixture, NS, 'user-service').join(', ')}; listed: ${user()
+        ?.instances.map((i) => i.name)
+        .join(', ')}`,
+    );
   });
   assert.equal(names(user()).filter((n) => second.includes(n)).length, 0);
 });
@@ -96,7 +114,13 @@ test('the API killed and another one started on the same port: health goes bad w
 test('only the picked namespaces are watched; unpicking one removes its services, the others keep their objects', async () => {
   const kubeconfigPath = join(dir.path, 'config-ns');
   const requests: string[] = [];
-  const fixture = await KubeFixture.start({ kubeconfigPath, contextName: CTX, namespace: 'alpha', controller: { ...FAST, logIntervalMs: 0 }, onRequest: (l) => requests.push(l) });
+  const fixture = await KubeFixture.start({
+    kubeconfigPath,
+    contextName: CTX,
+    namespace: 'alpha',
+    controller: { ...FAST, logIntervalMs: 0 },
+    onRequest: (l) => requests.push(l),
+  });
   open.push(fixture);
   const R = (kind: string) => RESOURCES.find((r) => r.kind === kind && r.group !== 'metrics.k8s.io')!;
   for (const ns of ['alpha', 'beta', 'gamma']) {
@@ -105,13 +129,21 @@ test('only the picked namespaces are watched; unpicking one removes its services
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: ns },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'web:1' }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'web:1' }] } },
+      },
     } as KubeObject);
   }
   const svc = new KubeServices(`kube:${CTX}`, 'alpha', 50);
   open.push(svc);
   await svc.start(await configAt(kubeconfigPath));
-  const projects = () => svc.list().map((s) => s.project).sort();
+  const projects = () =>
+    svc
+      .list()
+      .map((s) => s.project)
+      .sort();
   const ready = (ns: string) => svc.list().find((s) => s.project === ns)?.healthy === 2;
   await waitFor('alpha/web ready', () => ready('alpha'), 10_000);
   assert.deepEqual(projects(), ['alpha']);
@@ -123,14 +155,21 @@ test('only the picked namespaces are watched; unpicking one removes its services
   const alpha = svc.list().find((s) => s.project === 'alpha')!;
   await svc.setNamespaces(['alpha']);
   assert.deepEqual(projects(), ['alpha'], 'beta unpicked: its service is gone');
-  assert.equal(svc.list().find((s) => s.project === 'alpha'), alpha, 'alpha, watched before and after, is the same object');
+  assert.equal(
+    svc.list().find((s) => s.project === 'alpha'),
+    alpha,
+    'alpha, watched before and after, is the same object',
+  );
   assert.equal(svc.podRef(alpha.instances[0]!.name)?.ns, 'alpha');
 
   requests.length = 0;
   await svc.setNamespaces('all');
   await waitFor('every namespace', () => ready('beta') && ready('gamma'), 10_000);
   assert.deepEqual(projects(), ['alpha', 'beta', 'gamma']);
-  assert.ok(requests.some((l) => /\/api\/v1\/pods\?/.test(l)), `cluster-wide pods list: ${requests.slice(0, 8).join(' | ')}`);
+  assert.ok(
+    requests.some((l) => /\/api\/v1\/pods\?/.test(l)),
+    `cluster-wide pods list: ${requests.slice(0, 8).join(' | ')}`,
+  );
   assert.ok(!requests.some((l) => /namespaces\/\w+\/pods/.test(l)), 'no per-namespace watches with all');
   const inAll = svc.list();
   assert.equal(new Set(inAll.map((s) => s.id)).size, inAll.length, 'no duplicate services when switching');

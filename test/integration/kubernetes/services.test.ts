@@ -70,17 +70,28 @@ test('a rolling restart replaces every pod; removing a pod gets it replaced', as
   const svc = user()!;
   const before = new Set(svc.instances.map((i) => i.name));
   await core.servicesFor(svc.id).rollingRestart(svc.id);
-  await waitFor('all pods replaced', () => {
-    const now = user()?.instances.filter((i) => i.state !== 'stopping') ?? [];
-    return now.length === 2 && now.every((i) => !before.has(i.name) && i.health === 'healthy');
-  }, 20_000);
+  await waitFor(
+    'all pods replaced',
+    () => {
+      const now = user()?.instances.filter((i) => i.state !== 'stopping') ?? [];
+      return now.length === 2 && now.every((i) => !before.has(i.name) && i.health === 'healthy');
+    },
+    20_000,
+  );
   const victim = user()!.instances[0]!;
   await core.api.methods['instances.action']({ envId: ENV, instance: victim.name, action: 'remove' });
-  await waitFor('the pod replaced', () => {
-    const now = user()?.instances.filter((i) => i.state !== 'stopping') ?? [];
-    return now.length === 2 && !now.some((i) => i.name === victim.name);
-  }, 15_000);
-  await assert.rejects(core.api.methods['instances.action']({ envId: ENV, instance: user()!.instances[0]!.name, action: 'stop' }) as Promise<unknown>, /cannot be stopped/);
+  await waitFor(
+    'the pod replaced',
+    () => {
+      const now = user()?.instances.filter((i) => i.state !== 'stopping') ?? [];
+      return now.length === 2 && !now.some((i) => i.name === victim.name);
+    },
+    15_000,
+  );
+  await assert.rejects(
+    core.api.methods['instances.action']({ envId: ENV, instance: user()!.instances[0]!.name, action: 'stop' }) as Promise<unknown>,
+    /cannot be stopped/,
+  );
 });
 
 test('the logs of a Deployment follow all its pods, merged, with levels', async () => {

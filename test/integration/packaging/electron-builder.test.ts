@@ -22,7 +22,15 @@ test('the packaged app carries the built main, preload and renderer, and only th
   const out = join(work, 'release');
   const r = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/electron-builder/cli.js'), '--config', 'electron-builder.yml', '--linux', 'dir', `-c.electronDist=${electronDist}`, `-c.directories.output=${out}`],
+    [
+      join(root, 'node_modules/electron-builder/cli.js'),
+      '--config',
+      'electron-builder.yml',
+      '--linux',
+      'dir',
+      `-c.electronDist=${electronDist}`,
+      `-c.directories.output=${out}`,
+    ],
     { cwd: root, encoding: 'utf8', timeout: 240_000 },
   );
   assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -34,8 +42,14 @@ test('the packaged app carries the built main, preload and renderer, and only th
   for (const f of ['/dist/main/electron.js', '/dist/main/preload.cjs', '/dist/renderer/index.html', '/package.json']) {
     assert.ok(files.includes(f), `${f} is in the app`);
   }
-  assert.ok(files.some((f) => f.startsWith('/node_modules/dockerode/')), 'dockerode ships (main process)');
-  assert.ok(files.some((f) => f.startsWith('/node_modules/@kubernetes/client-node/')), 'client-node ships (main process)');
+  assert.ok(
+    files.some((f) => f.startsWith('/node_modules/dockerode/')),
+    'dockerode ships (main process)',
+  );
+  assert.ok(
+    files.some((f) => f.startsWith('/node_modules/@kubernetes/client-node/')),
+    'client-node ships (main process)',
+  );
   for (const gone of ['/node_modules/react/', '/node_modules/recharts/', '/node_modules/fastify/', '/test/', '/services-sample/', '/main/']) {
     assert.ok(!files.some((f) => f.startsWith(gone)), `${gone} is not shipped (bundled into the renderer, or not part of the app)`);
   }

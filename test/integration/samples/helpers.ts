@@ -60,6 +60,7 @@ export function uniqueProject(tag: string): string {
   return `it-${tag}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers of many shapes
 export async function getJson(url: string, timeoutMs = 5000): Promise<{ status: number; body: any; ms: number }> {
   const t0 = performance.now();
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

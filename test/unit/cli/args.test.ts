@@ -8,10 +8,19 @@ test('serve defaults to 127.0.0.1:7420', () => {
 });
 
 test('bad flags and commands are usage errors with a clear message', () => {
-  assert.throws(() => parseCommand(['serve', '--port', 'http']), (e) => e instanceof UsageError && /--port must be/.test(e.message));
+  assert.throws(
+    () => parseCommand(['serve', '--port', 'http']),
+    (e) => e instanceof UsageError && /--port must be/.test(e.message),
+  );
   assert.throws(() => parseCommand(['serve', '--port', '70000']), UsageError);
-  assert.throws(() => parseCommand(['serve', '--prot', '1']), (e) => e instanceof UsageError && /--prot/.test(e.message));
-  assert.throws(() => parseCommand(['launch']), (e) => e instanceof UsageError && /unknown command "launch"/.test(e.message));
+  assert.throws(
+    () => parseCommand(['serve', '--prot', '1']),
+    (e) => e instanceof UsageError && /--prot/.test(e.message),
+  );
+  assert.throws(
+    () => parseCommand(['launch']),
+    (e) => e instanceof UsageError && /unknown command "launch"/.test(e.message),
+  );
 });
 
 test('envs takes --json; help and version need nothing', () => {
@@ -22,21 +31,60 @@ test('envs takes --json; help and version need nothing', () => {
 
 test('ls and scale parse; a bad replica count is a usage error naming it', () => {
   assert.deepEqual(parseCommand(['ls', '--json']), { cmd: 'ls', json: true, target: {} });
-  assert.deepEqual(parseCommand(['scale', 'shop/web', '3']), { cmd: 'scale', service: 'shop/web', replicas: 3, wait: true, yes: false, json: false, timeoutS: 90, target: {} });
-  assert.deepEqual(parseCommand(['scale', 'web', '0', '--no-wait', '-y', '--timeout', '5']), { cmd: 'scale', service: 'web', replicas: 0, wait: false, yes: true, json: false, timeoutS: 5, target: {} });
-  for (const bad of [['scale', 'web', '-1'], ['scale', 'web', '2.5'], ['scale', 'web', 'three'], ['scale', 'web'], ['scale'], ['scale', 'web', '1', '--timeout', '0']]) {
+  assert.deepEqual(parseCommand(['scale', 'shop/web', '3']), {
+    cmd: 'scale',
+    service: 'shop/web',
+    replicas: 3,
+    wait: true,
+    yes: false,
+    json: false,
+    timeoutS: 90,
+    target: {},
+  });
+  assert.deepEqual(parseCommand(['scale', 'web', '0', '--no-wait', '-y', '--timeout', '5']), {
+    cmd: 'scale',
+    service: 'web',
+    replicas: 0,
+    wait: false,
+    yes: true,
+    json: false,
+    timeoutS: 5,
+    target: {},
+  });
+  for (const bad of [
+    ['scale', 'web', '-1'],
+    ['scale', 'web', '2.5'],
+    ['scale', 'web', 'three'],
+    ['scale', 'web'],
+    ['scale'],
+    ['scale', 'web', '1', '--timeout', '0'],
+  ]) {
     assert.throws(() => parseCommand(bad), UsageError, bad.join(' '));
   }
   assert.throws(() => parseCommand(['scale', 'web', 'x']), /replicas must be a whole number of 0 or more, not "x"/);
 });
 
-test('ls, scale, restart and logs take --env, or kubectl\'s --context with -n / -A', () => {
-  assert.deepEqual(parseCommand(['ls', '--context', 'prod', '-n', 'shop']).valueOf(), { cmd: 'ls', json: false, target: { context: 'prod', namespace: 'shop' } });
+test("ls, scale, restart and logs take --env, or kubectl's --context with -n / -A", () => {
+  assert.deepEqual(parseCommand(['ls', '--context', 'prod', '-n', 'shop']).valueOf(), {
+    cmd: 'ls',
+    json: false,
+    target: { context: 'prod', namespace: 'shop' },
+  });
   assert.deepEqual(parseCommand(['ls', '--context=prod', '-A']), { cmd: 'ls', json: false, target: { context: 'prod', allNamespaces: true } });
   assert.deepEqual(parseCommand(['restart', 'web', '--env', 'docker:local']), { cmd: 'restart', service: 'web', json: false, target: { env: 'docker:local' } });
-  assert.deepEqual(parseCommand(['logs', 'web', '--namespace', 'shop', '--json']), { cmd: 'logs', ref: 'web', tail: 50, raw: false, json: true, target: { namespace: 'shop' } });
+  assert.deepEqual(parseCommand(['logs', 'web', '--namespace', 'shop', '--json']), {
+    cmd: 'logs',
+    ref: 'web',
+    tail: 50,
+    raw: false,
+    json: true,
+    target: { namespace: 'shop' },
+  });
   assert.throws(() => parseCommand(['ls', '--context']), UsageError);
-  assert.throws(() => parseCommand(['restart']), (e) => e instanceof UsageError && /usage: fleetdeck restart SERVICE/.test(e.message));
+  assert.throws(
+    () => parseCommand(['restart']),
+    (e) => e instanceof UsageError && /usage: fleetdeck restart SERVICE/.test(e.message),
+  );
 });
 
 test('--help works on every command, and help COMMAND says the same', () => {
@@ -54,5 +102,8 @@ test('logs takes a target and --tail; bad values are usage errors', () => {
   assert.deepEqual(parseCommand(['logs', 'shop/web', '--tail', '0', '--raw']), { cmd: 'logs', ref: 'shop/web', tail: 0, raw: true, json: false, target: {} });
   assert.throws(() => parseCommand(['logs']), UsageError);
   assert.throws(() => parseCommand(['logs', 'web', '--tail', '-3']), UsageError);
-  assert.throws(() => parseCommand(['logs', 'web', '--follow']), (e) => e instanceof UsageError && /--follow/.test(e.message));
+  assert.throws(
+    () => parseCommand(['logs', 'web', '--follow']),
+    (e) => e instanceof UsageError && /--follow/.test(e.message),
+  );
 });

@@ -17,11 +17,35 @@ import { DOCKER_CAPS } from '../../helpers/capabilities';
 const OSC52 = '\x1b]52;c;SlNPTkNMSVA=\x07';
 
 function instance(name: string, image: string): Instance {
-  return { id: 'c0ffee', shortId: 'c0ffee', name, image, state: 'running', health: 'none', createdAt: 0, ports: [{ containerPort: 5000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 49153 }], restartCount: 0 };
+  return {
+    id: 'c0ffee',
+    shortId: 'c0ffee',
+    name,
+    image,
+    state: 'running',
+    health: 'none',
+    createdAt: 0,
+    ports: [{ containerPort: 5000, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 49153 }],
+    restartCount: 0,
+  };
 }
 
 function service(name: string, project: string | undefined, image: string, instances: Instance[], group: Service['group'] = 'fleetdeck'): Service {
-  return { id: `docker:local/${project ?? 'container'}/${name}`, envId: 'docker:local', name, ...(project === undefined ? {} : { project }), group, image, instances, desired: instances.length, running: instances.length, healthy: 0, unhealthy: 0, createdAt: 0, scalable: true };
+  return {
+    id: `docker:local/${project ?? 'container'}/${name}`,
+    envId: 'docker:local',
+    name,
+    ...(project === undefined ? {} : { project }),
+    group,
+    image,
+    instances,
+    desired: instances.length,
+    running: instances.length,
+    healthy: 0,
+    unhealthy: 0,
+    createdAt: 0,
+    scalable: true,
+  };
 }
 
 /** Every character a line may hold in a table: no control at all. */
@@ -48,7 +72,14 @@ test('fleetdeck scale and error lines quote names through the policy', () => {
 
 test('property: the ls table has one line per row and no control character, whatever names, labels and images hold', () => {
   const inst = fc.tuple(anyField, anyField).map(([n, i]) => instance(n, i));
-  const svc = fc.tuple(anyField, fc.option(anyField, { nil: undefined }), anyField, fc.array(inst, { maxLength: 3 }), fc.constantFrom<Service['group']>('compose', 'fleetdeck', 'standalone', 'deployment'))
+  const svc = fc
+    .tuple(
+      anyField,
+      fc.option(anyField, { nil: undefined }),
+      anyField,
+      fc.array(inst, { maxLength: 3 }),
+      fc.constantFrom<Service['group']>('compose', 'fleetdeck', 'standalone', 'deployment'),
+    )
     .map(([n, p, i, is, g]) => service(n, p, i, is, g));
   fc.assert(
     fc.property(fc.array(svc, { minLength: 1, maxLength: 4 }), (list) => {
@@ -60,9 +91,19 @@ test('property: the ls table has one line per row and no control character, what
 });
 
 test('property: the envs table has no control character, whatever versions and problems the engines answered', () => {
-  const env = fc.tuple(anyField, anyField, fc.option(anyField, { nil: undefined }), fc.option(hostileText, { nil: undefined })).map(
-    ([name, endpoint, version, problem]): Environment => ({ id: 'docker:x', kind: 'docker', name, endpoint, state: 'unreachable', since: 0, capabilities: DOCKER_CAPS, ...(version === undefined ? {} : { version }), ...(problem ? { problem } : {}) }),
-  );
+  const env = fc
+    .tuple(anyField, anyField, fc.option(anyField, { nil: undefined }), fc.option(hostileText, { nil: undefined }))
+    .map(([name, endpoint, version, problem]): Environment => ({
+      id: 'docker:x',
+      kind: 'docker',
+      name,
+      endpoint,
+      state: 'unreachable',
+      since: 0,
+      capabilities: DOCKER_CAPS,
+      ...(version === undefined ? {} : { version }),
+      ...(problem ? { problem } : {}),
+    }));
   fc.assert(
     fc.property(fc.array(env, { minLength: 1, maxLength: 3 }), (list) => {
       const out = formatEnvironments(list);
@@ -74,7 +115,10 @@ test('property: the envs table has no control character, whatever versions and p
 });
 
 test('property: errorLine is one line with no control character', () => {
-  fc.assert(fc.property(fc.oneof(hostileText, anyField), (m) => assert.equal(anyControl(errorLine(m)), undefined, show(m))), { numRuns: 1000 });
+  fc.assert(
+    fc.property(fc.oneof(hostileText, anyField), (m) => assert.equal(anyControl(errorLine(m)), undefined, show(m))),
+    { numRuns: 1000 },
+  );
 });
 
 test('property: fleetdeck logs writes one LF-ended line per entry: only colours on a TTY, nothing at all in a pipe', () => {
@@ -93,7 +137,10 @@ test('property: fleetdeck logs writes one LF-ended line per entry: only colours 
     }),
     { numRuns: 1000 },
   );
-  assert.equal(logOutput({ kind: 'dropped', count: 3 }, instanceColours(), { colour: false, raw: false, merged: true }), ' … 3 lines not shown: the connection could not keep up \n');
+  assert.equal(
+    logOutput({ kind: 'dropped', count: 3 }, instanceColours(), { colour: false, raw: false, merged: true }),
+    ' … 3 lines not shown: the connection could not keep up \n',
+  );
   assert.equal(logOutput({ kind: 'instance', name: 'x', event: 'ended' }, instanceColours(), { colour: true, raw: false, merged: true }), '');
 });
 

@@ -7,10 +7,32 @@ import { ApiError } from '../../../main/common/errors';
 import type { Environment, Service } from '../../../main/common/model';
 import { DOCKER_CAPS } from '../../helpers/capabilities';
 
-const docker: Environment = { id: 'docker:local', kind: 'docker', name: 'Docker (local)', endpoint: 'unix:///x', state: 'connected', since: 0, capabilities: DOCKER_CAPS };
+const docker: Environment = {
+  id: 'docker:local',
+  kind: 'docker',
+  name: 'Docker (local)',
+  endpoint: 'unix:///x',
+  state: 'connected',
+  since: 0,
+  capabilities: DOCKER_CAPS,
+};
 const kube: Environment = { ...docker, id: 'kube:prod', kind: 'kubernetes', name: 'prod', capabilities: { ...DOCKER_CAPS, namespaces: true } };
 const svc = (id: string, name: string, project?: string, group: Service['group'] = 'compose'): Service =>
-  ({ id, envId: 'docker:local', name, group, image: 'img', instances: [], desired: 1, running: 1, healthy: 1, unhealthy: 0, createdAt: 0, scalable: true, ...(project ? { project } : {}) }) as Service;
+  ({
+    id,
+    envId: 'docker:local',
+    name,
+    group,
+    image: 'img',
+    instances: [],
+    desired: 1,
+    running: 1,
+    healthy: 1,
+    unhealthy: 0,
+    createdAt: 0,
+    scalable: true,
+    ...(project ? { project } : {}),
+  }) as Service;
 
 test('--context names a kube environment, --env any; the local engine is the default', () => {
   assert.equal(chooseEnvironment({}, [docker, kube]).id, 'docker:local');
@@ -19,10 +41,16 @@ test('--context names a kube environment, --env any; the local engine is the def
 });
 
 test('an unknown context is NOT_FOUND listing the known ones; conflicting flags are usage errors', () => {
-  assert.throws(() => chooseEnvironment({ context: 'staging' }, [docker, kube]), (e) => e instanceof ApiError && e.code === 'NOT_FOUND' && /staging/.test(e.message) && /kube:prod/.test(e.hint ?? ''));
+  assert.throws(
+    () => chooseEnvironment({ context: 'staging' }, [docker, kube]),
+    (e) => e instanceof ApiError && e.code === 'NOT_FOUND' && /staging/.test(e.message) && /kube:prod/.test(e.hint ?? ''),
+  );
   assert.throws(() => chooseEnvironment({ env: 'docker:local', context: 'prod' }, [docker, kube]), UsageError);
   assert.throws(() => chooseEnvironment({ namespace: 'a', allNamespaces: true, context: 'prod' }, [docker, kube]), UsageError);
-  assert.throws(() => chooseEnvironment({ namespace: 'shop' }, [docker, kube]), (e) => e instanceof UsageError && /has no namespaces/.test(e.message));
+  assert.throws(
+    () => chooseEnvironment({ namespace: 'shop' }, [docker, kube]),
+    (e) => e instanceof UsageError && /has no namespaces/.test(e.message),
+  );
 });
 
 test('services resolve by id, name, or project/name; ambiguity says how to be precise', () => {
@@ -31,15 +59,30 @@ test('services resolve by id, name, or project/name; ambiguity says how to be pr
   assert.equal(resolveService(list, 'blog/web').id, 'b');
   assert.equal(resolveService(list, 'container/tool').id, 'd');
   assert.equal(resolveService(list, 'a').id, 'a');
-  assert.throws(() => resolveService(list, 'web'), (e) => e instanceof ApiError && e.code === 'INVALID_PARAMS' && /shop\/web, blog\/web/.test(e.message));
-  assert.throws(() => resolveService(list, 'cache'), (e) => e instanceof ApiError && e.code === 'NOT_FOUND');
+  assert.throws(
+    () => resolveService(list, 'web'),
+    (e) => e instanceof ApiError && e.code === 'INVALID_PARAMS' && /shop\/web, blog\/web/.test(e.message),
+  );
+  assert.throws(
+    () => resolveService(list, 'cache'),
+    (e) => e instanceof ApiError && e.code === 'NOT_FOUND',
+  );
 });
 
 test('instances resolve by name or an id prefix', () => {
-  const s = { ...svc('a', 'web', 'shop'), instances: [{ id: 'abcdef123456', name: 'shop-web-1' }, { id: 'abcd99999999', name: 'shop-web-2' }] } as Service;
+  const s = {
+    ...svc('a', 'web', 'shop'),
+    instances: [
+      { id: 'abcdef123456', name: 'shop-web-1' },
+      { id: 'abcd99999999', name: 'shop-web-2' },
+    ],
+  } as Service;
   assert.equal(resolveInstance([s], 'shop-web-2').instance.id, 'abcd99999999');
   assert.equal(resolveInstance([s], 'abcde').instance.name, 'shop-web-1');
-  assert.throws(() => resolveInstance([s], 'abcd'), (e) => e instanceof ApiError && /matches 2/.test(e.message));
+  assert.throws(
+    () => resolveInstance([s], 'abcd'),
+    (e) => e instanceof ApiError && /matches 2/.test(e.message),
+  );
 });
 
 test('exit codes follow the error: not found 3, unreachable 4, interrupted 130, bad input 2, else 1', () => {

@@ -21,10 +21,17 @@ function instanceFields(i: Instance): string[] {
 }
 
 function pod(name: string, image: string, ns = 'shop'): V1Pod {
-  return { metadata: { name, namespace: ns, uid: `uid-${name}`, labels: { app: 'web' }, creationTimestamp: new Date(0) }, spec: { containers: [{ name: 'c', image }] }, status: { phase: 'Running' } };
+  return {
+    metadata: { name, namespace: ns, uid: `uid-${name}`, labels: { app: 'web' }, creationTimestamp: new Date(0) },
+    spec: { containers: [{ name: 'c', image }] },
+    status: { phase: 'Running' },
+  };
 }
 function deployment(name: string, ns: string, image: string): V1Deployment {
-  return { metadata: { name, namespace: ns }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', image }] } } } };
+  return {
+    metadata: { name, namespace: ns },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', image }] } } },
+  };
 }
 
 test('a container whose name and image would carry escapes shows them as text; its id is untouched', () => {
@@ -44,7 +51,9 @@ test('a workload and its pods: names, namespace and images are plain text; the s
   assert.equal(s.instances[0]!.image, 'img↵x');
   assert.equal(s.instances[0]!.id, 'uid-web-1\u009b2J', 'the uid is the id, as the cluster gave it');
   assert.deepEqual(parseServiceId(s.id), { ns, kind: 'deployment', name: 'web\x1b[2J' });
-  const plain = workloadToService('kube:ctx', deployment('web', 'shop', 'fleetdeck/user-service:dev'), 'deployment', [pod('web-7d9f-abcde', 'fleetdeck/user-service:dev')]);
+  const plain = workloadToService('kube:ctx', deployment('web', 'shop', 'fleetdeck/user-service:dev'), 'deployment', [
+    pod('web-7d9f-abcde', 'fleetdeck/user-service:dev'),
+  ]);
   assert.equal(plain.name, 'web');
   assert.equal(plain.instances[0]!.name, 'web-7d9f-abcde', 'DNS-1123 names are unchanged, so pods are still found by name');
 });

@@ -23,7 +23,11 @@ test('merged lines carry the instance, each instance keeps its colour, and the l
   const b = formatEntry({ t: 0, instance: 'web-2', stream: 'stdout', text: 'ok' }, colour, true);
   const a2 = formatEntry({ t: 0, instance: 'web-1', stream: 'stdout', text: 'again' }, colour, true);
   assert.match(plain(a), /web-1 ERR boom\r\n$/);
-  assert.equal(a.slice(a.indexOf('web-1') - 5, a.indexOf('web-1')), a2.slice(a2.indexOf('web-1') - 5, a2.indexOf('web-1')), 'same colour for the same instance');
+  assert.equal(
+    a.slice(a.indexOf('web-1') - 5, a.indexOf('web-1')),
+    a2.slice(a2.indexOf('web-1') - 5, a2.indexOf('web-1')),
+    'same colour for the same instance',
+  );
   assert.notEqual(a.slice(a.indexOf('web-1') - 5, a.indexOf('web-1')), b.slice(b.indexOf('web-2') - 5, b.indexOf('web-2')));
   assert.doesNotMatch(plain(formatEntry({ t: 0, instance: 'web-1', stream: 'stdout', text: 'x' }, colour, false)), /web-1/, 'one instance: no prefix');
 });
@@ -72,10 +76,17 @@ test('values that are not strings are shown as JSON, with C1 and line separators
 
 test('property: raw log lines → toEntry → formatEntry (pretty and raw): one line, nothing but colours', () => {
   fc.assert(
-    fc.property(hostileText, anyField, fc.boolean(), fc.boolean(), fc.constantFrom<'stdout' | 'stderr'>('stdout', 'stderr'), (line, instance, raw, merged, stream) => {
-      const out = formatEntry(toEntry(line, instance, stream), instanceColours(), merged, raw);
-      oneSafeLine(out, line);
-    }),
+    fc.property(
+      hostileText,
+      anyField,
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom<'stdout' | 'stderr'>('stdout', 'stderr'),
+      (line, instance, raw, merged, stream) => {
+        const out = formatEntry(toEntry(line, instance, stream), instanceColours(), merged, raw);
+        oneSafeLine(out, line);
+      },
+    ),
     { numRuns: 2000 },
   );
 });

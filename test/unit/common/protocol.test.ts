@@ -36,7 +36,13 @@ test('extra params are refused rather than ignored', () => {
 });
 
 test('garbage, bad ids and oversized messages are BAD_MESSAGE', () => {
-  for (const text of ['not json', '[]', '{"type":"call","id":-1,"method":"app.info"}', '{"type":"call","id":1.5,"method":"app.info"}', '{"type":"teleport","id":1}']) {
+  for (const text of [
+    'not json',
+    '[]',
+    '{"type":"call","id":-1,"method":"app.info"}',
+    '{"type":"call","id":1.5,"method":"app.info"}',
+    '{"type":"teleport","id":1}',
+  ]) {
     const r = parseClientMessage(text);
     assert.equal(r.ok, false, text);
     if (!r.ok) assert.equal(r.error.code, 'BAD_MESSAGE', text);

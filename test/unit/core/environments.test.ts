@@ -63,7 +63,13 @@ contexts:
 `,
   );
 
-  const docker = new DockerEnvironment('docker:local', 'Docker (local)', { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } }, new TemplateStore(undefined), 50);
+  const docker = new DockerEnvironment(
+    'docker:local',
+    'Docker (local)',
+    { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } },
+    new TemplateStore(undefined),
+    50,
+  );
   const envs = new Environments(docker, { KUBECONFIG: kubeconfig });
   t.after(() => envs.stop());
   const settled = new Promise<Environment[]>((resolve) => {
@@ -76,7 +82,10 @@ contexts:
   await envs.start();
   const list = await settled;
 
-  assert.deepEqual(list.map((e) => e.id), ['docker:local', 'kube:dev', 'kube:gone', 'kube:creds']);
+  assert.deepEqual(
+    list.map((e) => e.id),
+    ['docker:local', 'kube:dev', 'kube:gone', 'kube:creds'],
+  );
   const dev = list[1]!;
   assert.equal(dev.state, 'connected');
   assert.equal(dev.version, 'v1.31.2');
@@ -102,11 +111,20 @@ test('server URLs lose their credentials even when they do not parse as URLs', (
 });
 
 test('no kubeconfig file means no Kubernetes environments, and no error', async (t) => {
-  const docker = new DockerEnvironment('docker:local', 'Docker (local)', { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } }, new TemplateStore(undefined), 50);
+  const docker = new DockerEnvironment(
+    'docker:local',
+    'Docker (local)',
+    { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } },
+    new TemplateStore(undefined),
+    50,
+  );
   const envs = new Environments(docker, { KUBECONFIG: '/nonexistent/config' });
   t.after(() => envs.stop());
   await envs.start();
-  assert.deepEqual(envs.list().map((e) => e.id), ['docker:local']);
+  assert.deepEqual(
+    envs.list().map((e) => e.id),
+    ['docker:local'],
+  );
   assert.equal(envs.kubeconfigProblem, undefined);
 });
 
@@ -130,10 +148,13 @@ contexts: [{ name: ${ctx}, context: { cluster: shared, user: admin } }]
   const b = file('b.yaml', 'second', 'https://127.0.0.1:2');
   const { loadKubeConfig, listContexts } = await import('../../../main/core/kubernetes/kubeconfig');
   const kc = (await loadKubeConfig({ KUBECONFIG: `${a}:${b}` }))!;
-  assert.deepEqual(listContexts(kc).map((c) => [c.name, c.server]), [
-    ['first', 'https://127.0.0.1:1'],
-    ['second', 'https://127.0.0.1:1'],
-  ]);
+  assert.deepEqual(
+    listContexts(kc).map((c) => [c.name, c.server]),
+    [
+      ['first', 'https://127.0.0.1:1'],
+      ['second', 'https://127.0.0.1:1'],
+    ],
+  );
   assert.equal(kc.getCurrentContext(), 'first');
 });
 
@@ -150,7 +171,13 @@ users: [{ name: u, user: { token: "t" } }]
 contexts: [{ name: "dev\\e]52;c;SlNPTkNMSVA=\\a", context: { cluster: c, user: u, namespace: "ns\\r\\nERR forged" } }]
 `,
   );
-  const docker = new DockerEnvironment('docker:local', 'Docker (local)', { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } }, new TemplateStore(undefined), 50);
+  const docker = new DockerEnvironment(
+    'docker:local',
+    'Docker (local)',
+    { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } },
+    new TemplateStore(undefined),
+    50,
+  );
   const envs = new Environments(docker, { KUBECONFIG: kubeconfig });
   t.after(() => envs.stop());
   await envs.start();
@@ -159,6 +186,5 @@ contexts: [{ name: "dev\\e]52;c;SlNPTkNMSVA=\\a", context: { cluster: c, user: u
   assert.equal(kube.name, 'dev^[]52;c;SlNPTkNMSVA=^G');
   assert.equal(kube.namespace, 'ns↵ERR forged');
   const { id: _id, ...shown } = kube;
-  // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(JSON.stringify(shown), /\\u00|\\r|\\n/, 'no field shown holds a control character');
 });

@@ -15,14 +15,20 @@ test('a handled failure is written as one JSON line with its component, to a fil
   const dir = mkdtempSync(join(tmpdir(), 'fd-log-'));
   openLog(dir, { FLEETDECK_LOG: 'info' });
   log('docker').debug('below the level');
-  log('docker').warn({ ...errorFields(Object.assign(new Error('connect ENOENT /var/run/docker.sock\n    at stack'), { code: 'ENOENT' })) }, 'engine unreachable');
+  log('docker').warn(
+    { ...errorFields(Object.assign(new Error('connect ENOENT /var/run/docker.sock\n    at stack'), { code: 'ENOENT' })) },
+    'engine unreachable',
+  );
   const file = join(dir, 'fleetdeck.log');
   let text = '';
   for (let i = 0; i < 50 && !text.includes('engine unreachable'); i++) {
     await new Promise((r) => setTimeout(r, 20));
     text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
-  const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 1, text);
   assert.equal(lines[0]!.component, 'docker');
   assert.equal(lines[0]!.msg, 'engine unreachable');

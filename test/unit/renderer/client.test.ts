@@ -39,7 +39,13 @@ test('a one-shot stream is not replayed after a reconnect: it ends, saying the c
   const client = new ApiClient(f.pipe);
   f.state('open');
   let ended: { code: string } | undefined;
-  client.subscribe('samples.start', {}, () => {}, (e) => (ended = e), { once: true });
+  client.subscribe(
+    'samples.start',
+    {},
+    () => {},
+    (e) => (ended = e),
+    { once: true },
+  );
   f.state('closed');
   f.state('open');
   assert.equal(f.sent.filter((m) => m.type === 'subscribe').length, 1, 'not started twice');
@@ -63,7 +69,12 @@ test('a refused duplicate subscribe does not end the client stream that owns the
   f.deliver(hello);
   const got: unknown[] = [];
   let ended = false;
-  client.subscribe('environments.watch', {}, (d) => got.push(d), () => (ended = true));
+  client.subscribe(
+    'environments.watch',
+    {},
+    (d) => got.push(d),
+    () => (ended = true),
+  );
   const id = f.sent.find((m) => m.type === 'subscribe')!.id;
   // What the engine answers when a subscribe reuses a live id (main/core/api/session.ts).
   f.deliver({ type: 'result', id, ok: false, error: { code: 'CONFLICT', message: `Stream id ${id} is already in use.` } });

@@ -5,8 +5,20 @@ import { buildCommands, filterCommands } from '../../../renderer/src/features/pa
 import { DOCKER_CAPS } from '../../helpers/capabilities';
 
 const svc = (name: string, desired: number, extra: Partial<Service> = {}): Service => ({
-  id: `docker:local/shop/${name}`, envId: 'docker:local', name, project: 'shop', group: 'compose', image: 'x', instances: [],
-  desired, running: desired, healthy: desired, unhealthy: 0, createdAt: 0, scalable: true, ...extra,
+  id: `docker:local/shop/${name}`,
+  envId: 'docker:local',
+  name,
+  project: 'shop',
+  group: 'compose',
+  image: 'x',
+  instances: [],
+  desired,
+  running: desired,
+  healthy: desired,
+  unhealthy: 0,
+  createdAt: 0,
+  scalable: true,
+  ...extra,
 });
 
 function commands(services: Service[]) {
@@ -26,7 +38,10 @@ function commands(services: Service[]) {
 test('typed words in any order find the command, and running it does that', () => {
   const { list, calls } = commands([svc('web', 2), svc('api', 1)]);
   const found = filterCommands(list, 'web up');
-  assert.deepEqual(found.map((c) => c.title), ['Scale shop/web up']);
+  assert.deepEqual(
+    found.map((c) => c.title),
+    ['Scale shop/web up'],
+  );
   found[0]!.run();
   assert.deepEqual(calls, ['scale web 3']);
 });
@@ -42,5 +57,8 @@ test('the palette never scales to 0 (that needs the confirmed control), nor stan
 
 test('services busy with an operation offer no new operation', () => {
   const { list } = commands([svc('web', 2, { operation: { kind: 'scale', target: 3, message: '' } })]);
-  assert.deepEqual(list.filter((c) => c.title.includes('web')).map((c) => c.title), ['Go to shop/web']);
+  assert.deepEqual(
+    list.filter((c) => c.title.includes('web')).map((c) => c.title),
+    ['Go to shop/web'],
+  );
 });

@@ -19,7 +19,11 @@ before(async () => {
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(tmpdir(), 'fd-secret.txt'), 'secret');
   // No engine needed: the Docker endpoint points at a socket that does not exist.
-  core = await new Core({ mode: 'serve', env: { KUBECONFIG: '/nonexistent/kubeconfig' }, docker: { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } } }).start();
+  core = await new Core({
+    mode: 'serve',
+    env: { KUBECONFIG: '/nonexistent/kubeconfig' },
+    docker: { display: 'unix:///nonexistent.sock', options: { socketPath: '/nonexistent.sock' } },
+  }).start();
   srv = await startServer({ core, staticDir: dir, port: 0, token: TOKEN });
 });
 after(async () => {
@@ -111,7 +115,9 @@ test('a client resetting a refused upgrade does not take the server down', async
     const s = connect(srv.port, '127.0.0.1');
     s.on('error', () => {});
     await new Promise<void>((ok) => s.once('connect', () => ok()));
-    s.write('GET /api HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    s.write(
+      'GET /api HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
     s.resetAndDestroy();
   }
   await new Promise((r) => setTimeout(r, 100));

@@ -124,11 +124,8 @@ export async function sendHalfRequest(
     socket.once('connect', () => {
       socket.off('error', reject);
       const head = `${kind === 'headers' ? 'GET /user/7' : 'POST /user/7'} HTTP/1.1\r\nHost: ${host}:${port}\r\n`;
-      socket.write(
-        kind === 'headers'
-          ? `${head}X-Partial: yes\r\n`
-          : `${head}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"partial"`,
-        () => resolve(),
+      socket.write(kind === 'headers' ? `${head}X-Partial: yes\r\n` : `${head}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"partial"`, () =>
+        resolve(),
       );
     });
   });

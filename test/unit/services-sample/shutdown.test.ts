@@ -49,7 +49,10 @@ for (const name of ['user-service', 'order-service'] as const) {
       t.diagnostic(`exit ${code} after ${exitMs} ms; half headers answered ${headers!.status}, half body answered ${body!.status}`);
       assert.equal(code, 0, `exit code (after ${exitMs} ms)`);
       assert.ok(exitMs < EXIT_WITHIN_MS, `exited ${exitMs} ms after SIGTERM, expected < ${EXIT_WITHIN_MS}`);
-      for (const [what, o] of [['half headers', headers!], ['half body', body!]] as const) {
+      for (const [what, o] of [
+        ['half headers', headers!],
+        ['half body', body!],
+      ] as const) {
         assert.equal(o.status, 408, `${what}: expected a 408 before the close, got ${JSON.stringify(o.raw.slice(0, 80))}`);
         assert.ok(o.closedAt - sigtermAt < EXIT_WITHIN_MS, `${what}: connection closed by the server`);
       }

@@ -167,7 +167,12 @@ describe('user-service fault injection and admin', () => {
       assert.deepEqual((await app.inject({ url: '/admin/faults', headers: auth })).json(), { latencyMs: 0, errorRate: 0 });
       const bad = await app.inject({ method: 'PUT', url: '/admin/faults', headers: auth, payload: { errorRate: 3 } });
       assert.equal(bad.statusCode, 400);
-      const big = await app.inject({ method: 'PUT', url: '/admin/faults', headers: { ...auth, 'content-type': 'application/json' }, payload: `{"x":"${'y'.repeat(50_000)}"}` });
+      const big = await app.inject({
+        method: 'PUT',
+        url: '/admin/faults',
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: `{"x":"${'y'.repeat(50_000)}"}`,
+      });
       assert.equal(big.statusCode, 413);
       const ok = await app.inject({ method: 'PUT', url: '/admin/faults', headers: auth, payload: { errorRate: 1 } });
       assert.deepEqual(ok.json(), { latencyMs: 0, errorRate: 1 });

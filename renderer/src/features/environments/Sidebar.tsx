@@ -44,15 +44,21 @@ export function Sidebar() {
         <span>Fleetdeck</span>
       </div>
       <h2 className="side-heading">Docker</h2>
-      {loaded ? <ul className="env-list">{docker.map(item)}</ul> : <p className="side-note" role="status">Loading…</p>}
+      {loaded ? (
+        <ul className="env-list">{docker.map(item)}</ul>
+      ) : (
+        <p className="side-note" role="status">
+          Loading…
+        </p>
+      )}
       {loaded ? <AddEngine /> : null}
       <h2 className="side-heading">Kubernetes</h2>
       {kube.length ? (
         <ul className="env-list">{kube.map(item)}</ul>
       ) : loaded ? (
         <p className="side-note">
-          No kubeconfig contexts. Looked in <span className="mono">{info?.kubeconfigPaths.join(', ') ?? '~/.kube/config'}</span>; set
-          KUBECONFIG to use another file.
+          No kubeconfig contexts. Looked in <span className="mono">{info?.kubeconfigPaths.join(', ') ?? '~/.kube/config'}</span>; set KUBECONFIG to use another
+          file.
         </p>
       ) : null}
       <div className="side-footer">

@@ -92,35 +92,47 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                 <td className="mono num">{i.restartCount}</td>
                 <td>
                   <div className="row-actions">
-                  {doing ? (
-                    <span role="status" className="progress">
-                      <span className="spinner" aria-hidden="true" /> {doing}…
-                    </span>
-                  ) : null}
-                  {caps?.terminal ? (
-                    <button type="button" className="ghost" disabled={!!doing || !running} onClick={() => onTerminal(i)} aria-label={`Open terminal in ${i.name}`}>
-                      Terminal
-                    </button>
-                  ) : null}
-                  {can('restart') ? (
-                    <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'restart')} aria-label={`Restart ${i.name}`}>
-                      Restart
-                    </button>
-                  ) : null}
-                  {running && can('stop') ? (
-                    <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'stop')} aria-label={`Stop ${i.name}`}>
-                      Stop
-                    </button>
-                  ) : !running && can('start') ? (
-                    <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'start')} aria-label={`Start ${i.name}`}>
-                      Start
-                    </button>
-                  ) : null}
-                  {can('remove') ? (
-                    <button type="button" className="ghost danger-text" disabled={!!doing} onClick={() => setConfirmRemove(i)} aria-label={`Remove ${i.name}`}>
-                      Remove
-                    </button>
-                  ) : null}
+                    {doing ? (
+                      <span role="status" className="progress">
+                        <span className="spinner" aria-hidden="true" /> {doing}…
+                      </span>
+                    ) : null}
+                    {caps?.terminal ? (
+                      <button
+                        type="button"
+                        className="ghost"
+                        disabled={!!doing || !running}
+                        onClick={() => onTerminal(i)}
+                        aria-label={`Open terminal in ${i.name}`}
+                      >
+                        Terminal
+                      </button>
+                    ) : null}
+                    {can('restart') ? (
+                      <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'restart')} aria-label={`Restart ${i.name}`}>
+                        Restart
+                      </button>
+                    ) : null}
+                    {running && can('stop') ? (
+                      <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'stop')} aria-label={`Stop ${i.name}`}>
+                        Stop
+                      </button>
+                    ) : !running && can('start') ? (
+                      <button type="button" className="ghost" disabled={!!doing} onClick={() => void act(i, 'start')} aria-label={`Start ${i.name}`}>
+                        Start
+                      </button>
+                    ) : null}
+                    {can('remove') ? (
+                      <button
+                        type="button"
+                        className="ghost danger-text"
+                        disabled={!!doing}
+                        onClick={() => setConfirmRemove(i)}
+                        aria-label={`Remove ${i.name}`}
+                      >
+                        Remove
+                      </button>
+                    ) : null}
                   </div>
                 </td>
               </tr>

@@ -83,7 +83,9 @@ export function LogsPanel({ service }: { service: Service }) {
 
   const find = (backwards: boolean) => {
     if (!query) return;
-    const opts = { decorations: { matchOverviewRuler: '#d4a017', activeMatchColorOverviewRuler: '#e8590c', matchBackground: '#fde68a', activeMatchBackground: '#fb923c' } };
+    const opts = {
+      decorations: { matchOverviewRuler: '#d4a017', activeMatchColorOverviewRuler: '#e8590c', matchBackground: '#fde68a', activeMatchBackground: '#fb923c' },
+    };
     if (backwards) search.current?.findPrevious(query, opts);
     else search.current?.findNext(query, opts);
   };

@@ -103,7 +103,10 @@ function RemoveEngine({ id, name }: { id: string; name: string }) {
           onCancel={() => setConfirm(false)}
           onConfirm={() => {
             setConfirm(false);
-            api.call('environments.remove', { id }).then(() => select('docker:local'), (e: ApiErrorBody) => setError(e));
+            api.call('environments.remove', { id }).then(
+              () => select('docker:local'),
+              (e: ApiErrorBody) => setError(e),
+            );
           }}
         >
           Fleetdeck forgets this engine. Nothing on the engine itself changes.

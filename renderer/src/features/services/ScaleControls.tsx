@@ -36,9 +36,7 @@ export function ScaleControls({ service }: { service: Service }) {
     const n = text === '' ? NaN : Number(text);
     const parsed = replicaCount.safeParse(n);
     if (!/^-?\d+(\.\d+)?$/.test(text) || !parsed.success) {
-      setInputError(
-        !/^-?\d+(\.\d+)?$/.test(text) ? `“${text}” is not a number of replicas.` : (parsed.error?.issues[0]?.message ?? 'Invalid replica count.'),
-      );
+      setInputError(!/^-?\d+(\.\d+)?$/.test(text) ? `“${text}” is not a number of replicas.` : (parsed.error?.issues[0]?.message ?? 'Invalid replica count.'));
       return;
     }
     setInputError(undefined);

@@ -50,9 +50,7 @@ export function ServiceDetail({ service }: { service: Service }) {
               type="button"
               className="secondary"
               disabled={busy || service.running === 0}
-              onClick={() =>
-                void runServiceAction(service.id, 'Rolling restart…', () => api.call('services.restart', { serviceId: service.id }))
-              }
+              onClick={() => void runServiceAction(service.id, 'Rolling restart…', () => api.call('services.restart', { serviceId: service.id }))}
             >
               Rolling restart
             </button>

@@ -50,8 +50,8 @@ export function ServicesView({ env }: { env: Environment }) {
       <div className="empty">
         <h2>No workloads in {env.namespace ?? 'default'}</h2>
         <p>
-          Deployments and StatefulSets of the namespace <code>{env.namespace ?? 'default'}</code> appear here as services, their pods as
-          instances. The namespace comes from the context in your kubeconfig (<code>kubectl config set-context --current --namespace=…</code>).
+          Deployments and StatefulSets of the namespace <code>{env.namespace ?? 'default'}</code> appear here as services, their pods as instances. The
+          namespace comes from the context in your kubeconfig (<code>kubectl config set-context --current --namespace=…</code>).
         </p>
       </div>
     );
@@ -61,9 +61,8 @@ export function ServicesView({ env }: { env: Environment }) {
       <div className="empty">
         <h2>No services yet</h2>
         <p>
-          Services on this engine appear here as they start: containers that share a Compose service or a <code>dev.fleetdeck.service</code>{' '}
-          label, and standalone containers. Start something from a terminal, or try the sample system (a user service and an order
-          service).
+          Services on this engine appear here as they start: containers that share a Compose service or a <code>dev.fleetdeck.service</code> label, and
+          standalone containers. Start something from a terminal, or try the sample system (a user service and an order service).
         </p>
         <StartSamples />
       </div>

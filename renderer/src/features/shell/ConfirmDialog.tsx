@@ -1,13 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 /** The one kind of modal: confirming that something will be destroyed. Esc cancels. */
-export function ConfirmDialog(props: {
-  title: string;
-  confirmLabel: string;
-  children: React.ReactNode;
-  onConfirm(): void;
-  onCancel(): void;
-}) {
+export function ConfirmDialog(props: { title: string; confirmLabel: string; children: React.ReactNode; onConfirm(): void; onCancel(): void }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;

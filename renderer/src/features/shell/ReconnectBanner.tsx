@@ -7,8 +7,8 @@ export function ReconnectBanner() {
   if (connection === 'open' || !loaded) return null;
   return (
     <div className="banner" role="status">
-      <span className="spinner" aria-hidden="true" /> Reconnecting to the Fleetdeck engine… What you see is the last known state. If the
-      engine was restarted in serve mode, open the new URL it printed.
+      <span className="spinner" aria-hidden="true" /> Reconnecting to the Fleetdeck engine… What you see is the last known state. If the engine was restarted in
+      serve mode, open the new URL it printed.
     </div>
   );
 }

@@ -7,7 +7,15 @@ import { ApiSession, type SessionOptions } from '../../../../main/core/api/sessi
 import type { Environment } from '../../../../main/common/model';
 import { DOCKER_CAPS } from '../../../helpers/capabilities';
 
-const env = (state: Environment['state']): Environment => ({ id: 'docker:local', kind: 'docker', name: 'Docker (local)', endpoint: 'x', state, since: 0, capabilities: DOCKER_CAPS });
+const env = (state: Environment['state']): Environment => ({
+  id: 'docker:local',
+  kind: 'docker',
+  name: 'Docker (local)',
+  endpoint: 'x',
+  state,
+  since: 0,
+  capabilities: DOCKER_CAPS,
+});
 
 function setup(options: SessionOptions = {}) {
   const sinks = new Set<StreamSink<Environment[]>>();
@@ -57,7 +65,12 @@ test('an ApiError keeps its code and hint; other errors become INTERNAL with one
   s.receive('{"type":"call","id":1,"method":"environments.reconnect","params":{"id":"kube:gone"}}');
   s.receive('{"type":"call","id":2,"method":"app.info"}');
   await tick();
-  assert.deepEqual(out[1], { type: 'result', id: 1, ok: false, error: { code: 'NOT_FOUND', message: 'No environment "kube:gone".', hint: 'Pick one from the sidebar.' } });
+  assert.deepEqual(out[1], {
+    type: 'result',
+    id: 1,
+    ok: false,
+    error: { code: 'NOT_FOUND', message: 'No environment "kube:gone".', hint: 'Pick one from the sidebar.' },
+  });
   const r = out[2];
   assert.ok(r?.type === 'result' && !r.ok);
   assert.equal(r.error.code, 'INTERNAL');

@@ -7,7 +7,10 @@ import type { DockerEngine } from '../../../../main/core/docker/engine';
 
 function inspectOf(id: string, status = 'running') {
   return {
-    Id: id.padEnd(64, '0'), Name: `/${id}`, Created: '2026-11-27T10:00:00Z', RestartCount: 0,
+    Id: id.padEnd(64, '0'),
+    Name: `/${id}`,
+    Created: '2026-11-27T10:00:00Z',
+    RestartCount: 0,
     Config: { Image: 'img', Labels: { 'dev.fleetdeck.service': 'web' } },
     State: { Status: status, Running: status === 'running', Paused: false, Restarting: false, StartedAt: '2026-11-27T10:00:01Z', ExitCode: 0 },
     NetworkSettings: { Ports: {} },

@@ -21,7 +21,10 @@ test('an event stamped earlier but published later is kept; an exact repeat (a r
   stream.write(ev('b', 'start', 2_000_000_002));
   stream.write(ev('a', 'health_status: healthy', 2_000_000_001)); // older stamp, published after
   stream.write(ev('b', 'start', 2_000_000_002)); // the same event again
-  assert.deepEqual(seen.map((e) => `${e.Actor.ID} ${e.Action}`), ['b start', 'a health_status: healthy']);
+  assert.deepEqual(
+    seen.map((e) => `${e.Actor.ID} ${e.Action}`),
+    ['b start', 'a health_status: healthy'],
+  );
 });
 
 test('an event split across chunks is parsed once whole', () => {

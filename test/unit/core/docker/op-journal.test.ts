@@ -36,7 +36,13 @@ test('operations of two processes sharing the folder do not overwrite each other
   const dir = freshDir();
   const a = new OpJournal(dir).begin(scale);
   const b = new OpJournal(dir).begin({ ...scale, serviceId: 'docker:local/shop/api', target: 2 });
-  assert.deepEqual(new OpJournal(dir).list().map((r) => r.id).sort(), [a.id, b.id].sort());
+  assert.deepEqual(
+    new OpJournal(dir)
+      .list()
+      .map((r) => r.id)
+      .sort(),
+    [a.id, b.id].sort(),
+  );
 });
 
 test('live while its process runs it; abandoned once that process is gone', () => {
@@ -92,7 +98,10 @@ test('unreadable or foreign files are skipped; a missing folder is an empty jour
   writeFileSync(join(dir, 'abcdef.json'), '{"half": ');
   writeFileSync(join(dir, 'notes.txt'), 'hello');
   writeFileSync(join(dir, 'bbbbbb.json'), '{"id": 3}');
-  assert.deepEqual(j.list().map((r) => r.id), [rec.id]);
+  assert.deepEqual(
+    j.list().map((r) => r.id),
+    [rec.id],
+  );
 });
 
 test('without a folder the journal lives in memory: nothing on disk, own operations still live', () => {

@@ -46,8 +46,11 @@ function fakeEngine(d: FakeDiscovery) {
   const inspectOf = (id: string) => {
     const c = d.containers.get(id)!;
     return {
-      Id: id, Name: `/${c.instance.name}`, Config: { Image: 'img', Labels: c.labels, StopTimeout: 1 },
-      HostConfig: { NetworkMode: 'shop', PortBindings: {} }, NetworkSettings: { Networks: { shop: { Aliases: ['web'] } } },
+      Id: id,
+      Name: `/${c.instance.name}`,
+      Config: { Image: 'img', Labels: c.labels, StopTimeout: 1 },
+      HostConfig: { NetworkMode: 'shop', PortBindings: {} },
+      NetworkSettings: { Networks: { shop: { Aliases: ['web'] } } },
     };
   };
   const container = (id: string) => ({
@@ -85,11 +88,26 @@ function fakeEngine(d: FakeDiscovery) {
   return { engine: { api, status: { state: 'connected' } } as unknown as DockerEngine, calls };
 }
 
-function add(d: FakeDiscovery, id: string, name: string, state: Instance['state'], o: { labels?: Record<string, string>; createdAt?: number; startedAt?: number } = {}) {
+function add(
+  d: FakeDiscovery,
+  id: string,
+  name: string,
+  state: Instance['state'],
+  o: { labels?: Record<string, string>; createdAt?: number; startedAt?: number } = {},
+) {
   const replica = Number(/-(\d+)$/.exec(name)?.[1]);
   const labels = { 'dev.fleetdeck.service': 'web', 'dev.fleetdeck.project': 'shop', ...o.labels };
   const instance: Instance = {
-    id, shortId: id, name, image: 'img', state, health: 'none', createdAt: o.createdAt ?? Date.now() - 1000, ports: [], restartCount: 0, replica,
+    id,
+    shortId: id,
+    name,
+    image: 'img',
+    state,
+    health: 'none',
+    createdAt: o.createdAt ?? Date.now() - 1000,
+    ports: [],
+    restartCount: 0,
+    replica,
     ...(state === 'running' ? { startedAt: o.startedAt ?? Date.now() - 500 } : {}),
   };
   d.containers.set(id, { instance, key: { group: 'fleetdeck', project: 'shop', name: 'web' }, labels });

@@ -6,13 +6,15 @@ import { KeyedQueue, ProgressBoard, validateReplicas, waitUntil, withTimeout } f
 test('operations on one key run one after another, a failure does not stop the next, other keys run alongside', async () => {
   const q = new KeyedQueue();
   const log: string[] = [];
-  const step = (name: string, ms: number, fail = false) => async () => {
-    log.push(`${name}+`);
-    await new Promise((r) => setTimeout(r, ms));
-    log.push(`${name}-`);
-    if (fail) throw new Error(name);
-    return name;
-  };
+  const step =
+    (name: string, ms: number, fail = false) =>
+    async () => {
+      log.push(`${name}+`);
+      await new Promise((r) => setTimeout(r, ms));
+      log.push(`${name}-`);
+      if (fail) throw new Error(name);
+      return name;
+    };
   const a1 = q.run('a', step('a1', 20, true));
   const a2 = q.run('a', step('a2', 1));
   const b1 = q.run('b', step('b1', 1));

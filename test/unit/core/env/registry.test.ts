@@ -7,7 +7,15 @@ import { untilRemoved } from '../../../../main/core/env/teardown';
 import { Environments } from '../../../../main/core/environments';
 
 const caps = (removable: boolean): EnvironmentCapabilities => ({
-  instanceActions: [], scale: false, rollingRestart: false, terminal: false, metrics: [], namespaces: false, removable, activity: false, inspect: false,
+  instanceActions: [],
+  scale: false,
+  rollingRestart: false,
+  terminal: false,
+  metrics: [],
+  namespaces: false,
+  removable,
+  activity: false,
+  inspect: false,
 });
 
 /** A driver of no kind in particular: the registry must not care. */
@@ -15,14 +23,39 @@ function fake(id: string, removable = true, name = id): EnvironmentDriver & { st
   const e = new EventEmitter();
   let shown = name;
   const d = {
-    id, name, kind: 'docker' as const, capabilities: caps(removable), state: 'connected' as const, started: 0, removed: 0,
-    on: (ev: 'change', fn: () => void) => e.on(ev, fn), off: (ev: 'change', fn: () => void) => e.off(ev, fn),
+    id,
+    name,
+    kind: 'docker' as const,
+    capabilities: caps(removable),
+    state: 'connected' as const,
+    started: 0,
+    removed: 0,
+    on: (ev: 'change', fn: () => void) => e.on(ev, fn),
+    off: (ev: 'change', fn: () => void) => e.off(ev, fn),
     describe: (): Environment => ({ id, kind: 'docker', name: shown, endpoint: 'x', state: 'connected', since: 0, capabilities: caps(removable) }),
-    start: () => void d.started++, stop: () => {}, remove: () => { d.removed++; e.emit('removed'); }, reconnect: () => {},
-    onRemoved: (fn: () => void) => { e.once('removed', fn); return () => e.off('removed', fn); },
-    services: undefined as never, whenSynced: async () => true, onceSynced: () => () => {}, followInstance: () => () => {},
-    watchMetrics: () => ({ history: [], stop: () => {} }), openTerminal: () => () => {}, eventsPerSecond: () => undefined, setNamespaces: async () => {},
-    say: (n: string) => { shown = n; e.emit('change'); },
+    start: () => void d.started++,
+    stop: () => {},
+    remove: () => {
+      d.removed++;
+      e.emit('removed');
+    },
+    reconnect: () => {},
+    onRemoved: (fn: () => void) => {
+      e.once('removed', fn);
+      return () => e.off('removed', fn);
+    },
+    services: undefined as never,
+    whenSynced: async () => true,
+    onceSynced: () => () => {},
+    followInstance: () => () => {},
+    watchMetrics: () => ({ history: [], stop: () => {} }),
+    openTerminal: () => () => {},
+    eventsPerSecond: () => undefined,
+    setNamespaces: async () => {},
+    say: (n: string) => {
+      shown = n;
+      e.emit('change');
+    },
   };
   return d;
 }
@@ -36,7 +69,10 @@ test('the registry lists drivers in order, pushes changes, finds the owner of an
   envs.add(a);
   envs.add(ab);
   await envs.start();
-  assert.deepEqual(envs.list().map((e) => e.id), ['docker:local', 'kube:a', 'kube:a/b']);
+  assert.deepEqual(
+    envs.list().map((e) => e.id),
+    ['docker:local', 'kube:a', 'kube:a/b'],
+  );
   assert.equal(a.started, 1, 'started with the registry');
   const pushed: string[] = [];
   envs.on('change', (l) => pushed.push(l[1]!.name));
@@ -59,13 +95,24 @@ test('only removable drivers are removed, and streams on them end once', async (
   assert.throws(() => envs.remove('docker:local'), /cannot be removed/);
   let stopped = 0;
   const ended: string[] = [];
-  untilRemoved(other, () => stopped++, (e) => ended.push(e.message));
-  const closed = untilRemoved(other, () => stopped++, (e) => ended.push(e.message));
+  untilRemoved(
+    other,
+    () => stopped++,
+    (e) => ended.push(e.message),
+  );
+  const closed = untilRemoved(
+    other,
+    () => stopped++,
+    (e) => ended.push(e.message),
+  );
   closed(); // a client closing first: stop once, no end
   envs.remove('docker:other');
   assert.equal(other.removed, 1);
   assert.deepEqual(forgotten, ['docker:other']);
   assert.equal(stopped, 2);
   assert.deepEqual(ended, ['docker:other was removed from Fleetdeck.']);
-  assert.deepEqual(envs.list().map((e) => e.id), ['docker:local']);
+  assert.deepEqual(
+    envs.list().map((e) => e.id),
+    ['docker:local'],
+  );
 });

@@ -99,7 +99,10 @@ test('one pod event rebuilds only its service: every other Service object is the
   const after = si.list();
   assert.notEqual(after, before);
   const changed = after.filter((s, i) => s !== before[i]);
-  assert.deepEqual(changed.map((s) => s.name), ['svc7']);
+  assert.deepEqual(
+    changed.map((s) => s.name),
+    ['svc7'],
+  );
   assert.equal(changed[0]!.healthy, 4);
 });
 

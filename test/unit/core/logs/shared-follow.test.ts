@@ -22,7 +22,14 @@ test('300 viewers of one instance open one engine stream, and all of them get ev
   const e = engine();
   const follow = sharedFollow(e.follow);
   const got = Array.from({ length: 300 }, () => [] as LogEntry[]);
-  const stops = got.map((g) => follow(inst('a'), { tail: 200 }, (x) => g.push(...x), () => {}));
+  const stops = got.map((g) =>
+    follow(
+      inst('a'),
+      { tail: 200 },
+      (x) => g.push(...x),
+      () => {},
+    ),
+  );
   assert.equal(e.streams.length, 1);
   e.streams[0]!.emit([line(1), line(2)]);
   assert.ok(got.every((g) => g.length === 2));
@@ -36,17 +43,43 @@ test('300 viewers of one instance open one engine stream, and all of them get ev
 test('a viewer joining a live stream gets its kept history, bounded by its own tail or since', async () => {
   const e = engine();
   const follow = sharedFollow(e.follow);
-  follow(inst('a'), { tail: 5 }, () => {}, () => {});
+  follow(
+    inst('a'),
+    { tail: 5 },
+    () => {},
+    () => {},
+  );
   e.streams[0]!.emit([1, 2, 3, 4, 5, 6, 7].map((t) => line(t)));
   const late: LogEntry[] = [];
-  follow(inst('a'), { tail: 3 }, (x) => late.push(...x), () => {});
+  follow(
+    inst('a'),
+    { tail: 3 },
+    (x) => late.push(...x),
+    () => {},
+  );
   const since: LogEntry[] = [];
-  follow(inst('a'), { tail: 0, sinceMs: 5 }, (x) => since.push(...x), () => {});
+  follow(
+    inst('a'),
+    { tail: 0, sinceMs: 5 },
+    (x) => since.push(...x),
+    () => {},
+  );
   await tick();
-  assert.deepEqual(late.map((l) => l.t), [5, 6, 7], 'its tail of what was kept (5 lines)');
-  assert.deepEqual(since.map((l) => l.t), [6, 7], 'only lines after its since');
+  assert.deepEqual(
+    late.map((l) => l.t),
+    [5, 6, 7],
+    'its tail of what was kept (5 lines)',
+  );
+  assert.deepEqual(
+    since.map((l) => l.t),
+    [6, 7],
+    'only lines after its since',
+  );
   e.streams[0]!.emit([line(8)]);
-  assert.deepEqual(late.map((l) => l.t), [5, 6, 7, 8]);
+  assert.deepEqual(
+    late.map((l) => l.t),
+    [5, 6, 7, 8],
+  );
   assert.equal(e.streams.length, 1);
 });
 
@@ -54,12 +87,32 @@ test('when the instance stream ends every viewer hears it, and the next follow o
   const e = engine();
   const follow = sharedFollow(e.follow);
   let ended = 0;
-  follow(inst('a'), { tail: 1 }, () => {}, () => ended++);
-  follow(inst('a'), { tail: 1 }, () => {}, () => ended++);
-  follow(inst('b'), { tail: 1 }, () => {}, () => {});
+  follow(
+    inst('a'),
+    { tail: 1 },
+    () => {},
+    () => ended++,
+  );
+  follow(
+    inst('a'),
+    { tail: 1 },
+    () => {},
+    () => ended++,
+  );
+  follow(
+    inst('b'),
+    { tail: 1 },
+    () => {},
+    () => {},
+  );
   assert.equal(e.streams.length, 2, 'one per instance');
   e.streams[0]!.end();
   assert.equal(ended, 2);
-  follow(inst('a'), { tail: 0, sinceMs: 1 }, () => {}, () => {});
+  follow(
+    inst('a'),
+    { tail: 0, sinceMs: 1 },
+    () => {},
+    () => {},
+  );
   assert.equal(e.streams.length, 3);
 });

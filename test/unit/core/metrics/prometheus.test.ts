@@ -18,7 +18,12 @@ http_request_duration_seconds_count{method="GET",route="/user/:id",status_code="
 `;
 
 test('request and 5xx counts are summed over label sets; 4xx are not errors', () => {
-  const c = readRequestCounters(scrape(100, 3, [[0.01, 50], [0.1, 100]]))!;
+  const c = readRequestCounters(
+    scrape(100, 3, [
+      [0.01, 50],
+      [0.1, 100],
+    ]),
+  )!;
   assert.equal(c.requests, 110);
   assert.equal(c.errors, 3);
   assert.equal(c.buckets.get(0.1), 100);
@@ -26,9 +31,21 @@ test('request and 5xx counts are summed over label sets; 4xx are not errors', ()
 });
 
 test('rates and the p95 come from the difference of two scrapes', () => {
-  const a = readRequestCounters(scrape(100, 3, [[0.01, 50], [0.05, 90], [0.1, 100]]))!;
+  const a = readRequestCounters(
+    scrape(100, 3, [
+      [0.01, 50],
+      [0.05, 90],
+      [0.1, 100],
+    ]),
+  )!;
   // 200 more requests in 2 s: 100 under 10 ms, 80 more under 50 ms, the last 20 under 100 ms.
-  const b = readRequestCounters(scrape(300, 7, [[0.01, 150], [0.05, 270], [0.1, 300]]))!;
+  const b = readRequestCounters(
+    scrape(300, 7, [
+      [0.01, 150],
+      [0.05, 270],
+      [0.1, 300],
+    ]),
+  )!;
   const r = ratesBetween(a, b, 2);
   assert.equal(r.rps, 102); // (310 - 110) / 2 + (7 - 3) / 2 is in the total too: 204 / 2
   assert.equal(r.errorsPerSecond, 2);
