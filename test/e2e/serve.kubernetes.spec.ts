@@ -36,11 +36,11 @@ test('a namespace is chosen under the context: only its workloads are listed, an
   const picker = sidebar.getByRole('form', { name: 'Namespaces of fixture-cluster' });
   await picker.getByRole('textbox', { name: 'Namespaces' }).fill('default');
   await picker.getByRole('button', { name: 'Show' }).click();
-  await expect(sidebar.getByText('ns default')).toBeVisible({ timeout: 15_000 });
+  await expect(sidebar.getByText('ns default', { exact: true })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole('row', { name: /fleetdeck-samples\/user-service/ })).toHaveCount(0, { timeout: 15_000 });
   await picker.getByRole('button', { name: 'All namespaces' }).click();
-  await expect(sidebar.getByText('all namespaces')).toBeVisible({ timeout: 15_000 });
+  await expect(sidebar.getByText('all namespaces', { exact: true })).toBeVisible({ timeout: 15_000 });
   await expect(page.getByRole('row', { name: /fleetdeck-samples\/user-service/ })).toBeVisible({ timeout: 20_000 });
   await page.reload();
-  await expect(sidebar.getByText('all namespaces')).toBeVisible({ timeout: 15_000 });
+  await expect(sidebar.getByText('all namespaces', { exact: true })).toBeVisible({ timeout: 15_000 });
 });
