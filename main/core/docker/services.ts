@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Container, ContainerInspectInfo } from 'dockerode';
 import { ApiError } from '../../common/errors';
 import { plainText } from '../../common/output-policy';
+import { resolveService } from '../../common/service-ref';
 import type { Instance, Service } from '../../common/model';
 import { replicaName, replicaSpec, templateFrom, type ReplicaTemplate } from './clone';
 import type { DiscoveredContainer, DockerDiscovery } from './discovery';
@@ -86,19 +87,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
 
   /** By name as users type it: `web`, or `shop/web` where `web` alone is ambiguous. */
   resolve(ref: string): Service {
-    const all = this.list();
-    const exact = all.find((s) => s.id === ref);
-    if (exact) return exact;
-    // Names are shown through the output policy: typed raw or as shown, a name finds its service.
-    const [a, b] = (ref.includes('/') ? ref.split('/', 2) : [undefined, ref]).map((x) => (x === undefined ? x : plainText(x)));
-    const hits = all.filter((s) => s.name === b && (a === undefined || s.project === a || (a === 'container' && s.group === 'standalone')));
-    if (hits.length === 1) return hits[0]!;
-    if (hits.length === 0) throw new ApiError('NOT_FOUND', `No service named "${ref}".`, 'Run "fleetdeck ls" to see the services.');
-    throw new ApiError(
-      'INVALID_PARAMS',
-      `"${ref}" names ${hits.length} services: ${hits.map((s) => `${s.project ?? 'container'}/${s.name}`).join(', ')}.`,
-      'Name it as project/service.',
-    );
+    return resolveService(this.list(), ref);
   }
 
   findInstance(ref: string): { service: Service; instance: Instance } {
