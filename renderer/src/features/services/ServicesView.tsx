@@ -41,17 +41,21 @@ export function ServicesView({ env }: { env: Environment }) {
   if (!loaded) {
     return (
       <p role="status" className="empty-lead">
-        <span className="spinner" aria-hidden="true" /> {env.kind === 'docker' ? 'Listing containers…' : `Listing workloads in ${env.namespace ?? 'default'}…`}
+        <span className="spinner" aria-hidden="true" />{' '}
+        {env.kind === 'docker'
+          ? 'Listing containers…'
+          : `Listing workloads in ${env.namespaces === 'all' ? 'all namespaces' : (env.namespaces ?? [env.namespace ?? 'default']).join(', ')}…`}
       </p>
     );
   }
-  if (count === 0 && env.kind === 'kubernetes') {
+  if (count === 0 && env.capabilities.namespaces) {
+    const where = env.namespaces === 'all' ? 'any namespace' : (env.namespaces ?? [env.namespace ?? 'default']).join(', ');
     return (
       <div className="empty">
-        <h2>No workloads in {env.namespace ?? 'default'}</h2>
+        <h2>No workloads in {where}</h2>
         <p>
-          Deployments and StatefulSets of the namespace <code>{env.namespace ?? 'default'}</code> appear here as services, their pods as instances. The
-          namespace comes from the context in your kubeconfig (<code>kubectl config set-context --current --namespace=…</code>).
+          Deployments and StatefulSets appear here as services, their pods as instances. Choose other namespaces, or all of them, under the context in the
+          sidebar.
         </p>
       </div>
     );
