@@ -4,7 +4,7 @@
  * Params are validated here, in pure code, so the engine never sees a malformed request.
  */
 import { z } from 'zod';
-import type { AppInfo, Environment, LogEvent, MetricsEvent, Service } from './model';
+import type { AppInfo, Environment, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -75,6 +75,10 @@ export const methods = {
   /** Restart every instance one at a time, each waiting for the previous to be healthy. */
   'services.restart': z.object({ serviceId }).strict(),
   'instances.action': z.object({ envId: environmentId, instance: instanceRef, action: z.enum(['start', 'stop', 'restart', 'remove']) }).strict(),
+  /** What an instance is: image, command, environment (secret-looking values masked), mounts, health-check output, conditions, events. */
+  'instances.inspect': z.object({ envId: environmentId, instance: instanceRef }).strict(),
+  /** The value of one masked environment variable, asked for by the user. */
+  'instances.revealEnv': z.object({ envId: environmentId, instance: instanceRef, name: z.string().min(1).max(300) }).strict(),
   'terminal.input': z.object({ terminalId, data: z.string().max(64 * 1024) }).strict(),
   'terminal.resize': z.object({ terminalId, ...terminalSize }).strict(),
   /** The viewer is behind (paused) or caught up: the shell's output waits meanwhile. */
@@ -92,6 +96,8 @@ export interface MethodResults {
   'services.scale': Service;
   'services.restart': Service;
   'instances.action': null;
+  'instances.inspect': InstanceInspect;
+  'instances.revealEnv': { name: string; value: string };
   'terminal.input': null;
   'terminal.resize': null;
   'terminal.flow': null;

@@ -93,6 +93,10 @@ export interface Instance {
   exitCode?: number;
   /** Replica number within the service, where the engine records one. */
   replica?: number;
+  /** Kubernetes: the node the pod is scheduled on. */
+  node?: string;
+  /** Kubernetes: the pod's namespace (services name theirs in their id too). */
+  namespace?: string;
 }
 
 /** How a Docker service was recognised; Kubernetes workloads say which kind. */
@@ -163,3 +167,70 @@ export type MetricsEvent =
   | { kind: 'point'; point: MetricPoint }
   /** Why no points come (no metrics API on the cluster, …): what happened and what to do. */
   | { kind: 'problem'; message: string };
+
+/** One line of an inspected object, as people read it: "Restart policy: unless-stopped". */
+export interface InspectFact {
+  label: string;
+  value: string;
+}
+
+/** An environment variable of an instance. Values of names that look secret are left out until asked (instances.revealEnv). */
+export interface InspectEnvVar {
+  name: string;
+  /** Absent when `secret` (masked) or when it comes from elsewhere (`from`). */
+  value?: string;
+  secret: boolean;
+  /** Kubernetes: where the value comes from ("secret db-creds/password", "configmap app/url", "field metadata.name"). */
+  from?: string;
+}
+
+/** A condition of a Kubernetes object, or a Docker health-check run, told the same way. */
+export interface InspectCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  /** ms since epoch */
+  at?: number;
+}
+
+/** One health-check run (Docker) with what the check printed: why a container is "unhealthy". */
+export interface HealthCheckRun {
+  start: number;
+  end?: number;
+  exitCode: number;
+  output: string;
+}
+
+/** A Kubernetes Event about the object. */
+export interface InspectEvent {
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  /** ms since epoch of the last time it happened */
+  last: number;
+  source?: string;
+}
+
+/** What instances.inspect answers: the same sections for a container and a pod, each present where the engine has it. */
+export interface InstanceInspect {
+  envId: string;
+  /** The instance's name. */
+  instance: string;
+  kind: 'container' | 'pod';
+  /** Image, command, restart policy, node, state, exit code, started… */
+  facts: InspectFact[];
+  env: InspectEnvVar[];
+  mounts: { source: string; destination: string; mode: string; type?: string }[];
+  networks: { name: string; aliases?: string[] }[];
+  labels: Record<string, string>;
+  ports: PortMapping[];
+  /** Docker: the health check's status, failing streak and last runs with their output. */
+  health?: { status: string; failingStreak: number; runs: HealthCheckRun[] };
+  /** Kubernetes: the pod's conditions (and per container: waiting/terminated reasons). */
+  conditions?: InspectCondition[];
+  events?: InspectEvent[];
+  /** The object as its engine's own tools print it (YAML for Kubernetes, JSON for Docker), secret values masked. */
+  raw: { format: 'yaml' | 'json'; text: string };
+}

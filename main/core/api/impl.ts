@@ -41,6 +41,12 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         await envs.get(envId).services.instanceAction(instance, action);
         return null;
       },
+      'instances.inspect': ({ envId, instance }) => {
+        const d = envs.get(envId);
+        if (!d.capabilities.inspect) throw new ApiError('INVALID_PARAMS', `${d.name} cannot inspect its instances in this version of Fleetdeck.`);
+        return d.inspect(instance);
+      },
+      'instances.revealEnv': async ({ envId, instance, name }) => ({ name, value: await envs.get(envId).revealEnv(instance, name) }),
       'terminal.input': ({ terminalId, data }) => {
         core.terminals.input(terminalId, data);
         return null;

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { dirname, join } from 'node:path';
 import { ApiError } from '../../common/errors';
-import type { Environment, EnvironmentCapabilities, MetricPoint } from '../../common/model';
+import type { Environment, EnvironmentCapabilities, InstanceInspect, MetricPoint } from '../../common/model';
 import type { EnvironmentDriver, FollowInstance, MetricsWatch, TerminalRequest } from '../env/driver';
 import { followContainer } from '../logs/docker-follow';
 import { MetricsHub } from '../metrics/service-metrics';
@@ -10,6 +10,7 @@ import { DockerDiscovery } from './discovery';
 import type { DockerEndpoint } from './endpoint';
 import { DockerEngine } from './engine';
 import { OpJournal } from './op-journal';
+import { inspectContainer, revealContainerEnv } from './inspect';
 import { DockerServices } from './services';
 import type { TemplateStore } from './templates';
 import { Terminals } from './terminal';
@@ -117,6 +118,16 @@ export class DockerEnvironment extends EventEmitter<{ removed: []; change: [] }>
       throw new ApiError('CONFLICT', `${target.name} is ${target.state}, so no terminal can be opened in it.`, 'Start it first.');
     }
     return this.terminals.open(this.engine, target.id, { cols: r.cols, rows: r.rows }, r.emit, r.backlog);
+  }
+
+  inspect(instance: string): Promise<InstanceInspect> {
+    const { instance: target } = this.services.findInstance(instance);
+    return inspectContainer(this.engine.api, this.id, target.id);
+  }
+
+  revealEnv(instance: string, name: string): Promise<string> {
+    const { instance: target } = this.services.findInstance(instance);
+    return revealContainerEnv(this.engine.api, target.id, name);
   }
 
   eventsPerSecond(): number {

@@ -4,7 +4,17 @@
  * declares false (and a clear ApiError when asked anyway), never a branch on the kind.
  */
 import type { TerminalEvent } from '../../common/api';
-import type { ConnectionState, Environment, EnvironmentCapabilities, EnvironmentKind, Instance, LogEntry, MetricPoint, Service } from '../../common/model';
+import type {
+  ConnectionState,
+  Environment,
+  EnvironmentCapabilities,
+  EnvironmentKind,
+  Instance,
+  InstanceInspect,
+  LogEntry,
+  MetricPoint,
+  Service,
+} from '../../common/model';
 
 export type InstanceAction = EnvironmentCapabilities['instanceActions'][number];
 
@@ -72,6 +82,10 @@ export interface EnvironmentDriver {
   watchMetrics(serviceId: string, onPoint: (p: MetricPoint) => void, onProblem: (message: string) => void): MetricsWatch;
   /** A shell in an instance; rejects (throws an ApiError) where capabilities.terminal is false. Returns how to close. */
   openTerminal(request: TerminalRequest): () => void;
+  /** What an instance is (instances.inspect); rejects (ApiError) where capabilities.inspect is false. */
+  inspect(instance: string): Promise<InstanceInspect>;
+  /** One masked environment variable's value, when the user asks for it. */
+  revealEnv(instance: string, name: string): Promise<string>;
   /** Engine events per second, or undefined where capabilities.activity is false. */
   eventsPerSecond(): number | undefined;
   /** Which namespaces to watch; resolves once they are listed; rejects (ApiError) where capabilities.namespaces is false. */

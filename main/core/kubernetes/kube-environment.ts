@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type * as K8s from '@kubernetes/client-node';
 import { ApiError } from '../../common/errors';
-import type { ConnectionState, Environment, EnvironmentCapabilities, Instance, MetricPoint, Service } from '../../common/model';
+import type { ConnectionState, Environment, EnvironmentCapabilities, Instance, InstanceInspect, MetricPoint, Service } from '../../common/model';
 import type { EnvironmentDriver, FollowInstance, InstanceAction, MetricsWatch, ServicesLike } from '../env/driver';
 import { RetrySchedule } from '../env/retry';
 import { toEntry } from '../logs/entry';
@@ -17,6 +17,7 @@ import { LineSplitter } from '../logs/lines';
 import { onceSynced, whenSynced } from '../sync-gate';
 import { clientNode, configFor, describeKubeError, probeCluster } from './kubeconfig';
 import { KubeMetricsHub } from './kube-metrics';
+import { inspectPod, revealPodEnv } from './kube-inspect';
 import { KubeServices } from './kube-services';
 import { parseServiceId } from './model';
 import { log } from '../log';
@@ -185,6 +186,18 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
 
   openTerminal(): () => void {
     throw new ApiError('INVALID_PARAMS', `Terminals are not available for Kubernetes contexts (${this.name}) in this version.`, 'Use kubectl exec meanwhile.');
+  }
+
+  async inspect(instance: string): Promise<InstanceInspect> {
+    this.connected('inspect');
+    const { instance: pod } = this.services.findInstance(instance);
+    return inspectPod(this.kc!, this.id, this.podNamespace(pod), pod.name);
+  }
+
+  async revealEnv(instance: string, name: string): Promise<string> {
+    this.connected('inspect');
+    const { instance: pod } = this.services.findInstance(instance);
+    return revealPodEnv(this.kc!, this.podNamespace(pod), pod.name, name);
   }
 
   eventsPerSecond(): undefined {

@@ -51,6 +51,8 @@ function fake(id: string, removable = true, name = id): EnvironmentDriver & { st
     watchMetrics: () => ({ history: [], stop: () => {} }),
     openTerminal: () => () => {},
     eventsPerSecond: () => undefined,
+    inspect: () => Promise.reject(new Error('no inspect')),
+    revealEnv: () => Promise.reject(new Error('no inspect')),
     setNamespaces: async () => {},
     say: (n: string) => {
       shown = n;
