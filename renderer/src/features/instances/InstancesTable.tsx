@@ -10,7 +10,7 @@ import { useNow } from '../shell/useNow';
 
 type Action = 'start' | 'stop' | 'restart' | 'remove';
 
-export function InstancesTable({ service, onTerminal }: { service: Service; onTerminal(i: Instance): void }) {
+export function InstancesTable({ service, onTerminal, onInspect }: { service: Service; onTerminal(i: Instance): void; onInspect?(i: Instance): void }) {
   const [busy, setBusy] = useState<Record<string, Action | undefined>>({});
   const [error, setError] = useState<{ name: string; error: ApiErrorBody } | undefined>();
   const [confirmRemove, setConfirmRemove] = useState<Instance | undefined>();
@@ -106,6 +106,11 @@ export function InstancesTable({ service, onTerminal }: { service: Service; onTe
                         aria-label={`Open terminal in ${i.name}`}
                       >
                         Terminal
+                      </button>
+                    ) : null}
+                    {caps?.inspect && onInspect ? (
+                      <button type="button" className="ghost" onClick={() => onInspect(i)} aria-label={`Inspect ${i.name}`}>
+                        Inspect
                       </button>
                     ) : null}
                     {can('restart') ? (
