@@ -32,7 +32,7 @@ const KUBE_CAPABILITIES: EnvironmentCapabilities = {
   namespaces: true,
   removable: false,
   activity: false,
-  inspect: false,
+  inspect: true,
 };
 
 const RETRY_MS = [1000, 2000, 5000, 15000, 30000];
