@@ -86,9 +86,16 @@ export async function ls(client: ApiClient, c: Extract<Command, { cmd: 'ls' }>, 
   return EXIT.ok;
 }
 
-/** Follows one service through services.watch: `onChange` gets it on every change. */
+/** Follows one service through services.watch: `onChange` gets it first, then whenever it changes or goes (undefined). */
 function watchService(client: ApiClient, envId: string, id: string, onChange: (s: Service | undefined) => void): () => void {
-  return client.subscribe('services.watch', { envId }, (list) => onChange(list.find((s) => s.id === id)));
+  return client.subscribe('services.watch', { envId }, (e) => {
+    if (e.kind === 'snapshot') onChange(e.services.find((s) => s.id === id));
+    else if (e.removed.includes(id)) onChange(undefined);
+    else {
+      const s = e.upserts.find((x) => x.id === id);
+      if (s) onChange(s);
+    }
+  });
 }
 
 /** Progress on stderr: one line rewritten on a terminal, a line per change in a pipe. */
@@ -165,7 +172,7 @@ export async function restart(client: ApiClient, c: Extract<Command, { cmd: 'res
     stop();
     p.end();
   }
-  io.out(`${c.json ? jsonText(done) : `${label(done)} restarted (${done.healthy}/${done.desired} ready)`}\n`);
+  io.out(`${c.json ? jsonText(done) : `${label(done)} restarted (${done.running}/${done.desired} ready)`}\n`);
   return EXIT.ok;
 }
 

@@ -2,6 +2,7 @@
 import { ApiError } from '../common/errors';
 import type { Instance, Service } from '../common/model';
 import { plainText } from '../common/output-policy';
+import { isComingUp, isReady as instanceReady } from '../common/readiness';
 
 /** The `fleetdeck ls` table. Every cell passes the output policy (labels and images are the containers' to choose), on a TTY and in a pipe alike. */
 export function formatServices(list: Service[], now = Date.now()): string {
@@ -10,7 +11,7 @@ export function formatServices(list: Service[], now = Date.now()): string {
   for (const s of list) {
     rows.push([label(s), s.group, `${s.running}/${s.desired}`, healthSummary(s), s.image, s.createdAt ? age(now - s.createdAt) : '-']);
     for (const i of s.instances)
-      rows.push([`  ${i.name}`, i.shortId, i.state, i.health === 'none' ? '-' : i.health, ports(i), i.startedAt ? age(now - i.startedAt) : '-']);
+      rows.push([`  ${i.name}`, i.node ?? i.shortId, i.state, i.health === 'none' ? '-' : i.health, ports(i), i.startedAt ? age(now - i.startedAt) : '-']);
   }
   if (!rows.length) return 'No services or containers on this engine.';
   for (const r of rows) for (const [c, v] of r.entries()) r[c] = plainText(v);
@@ -35,10 +36,12 @@ export function scaledLine(s: Service, replicas: number): string {
 function healthSummary(s: Service): string {
   const parts = [];
   if (s.healthy) parts.push(`${s.healthy} healthy`);
-  const starting = s.instances.filter((i) => i.health === 'starting').length;
+  // Ready without a health check of their own.
+  if (s.running > s.healthy) parts.push(`${s.running - s.healthy} running`);
+  const starting = s.instances.filter(isComingUp).length;
   if (starting) parts.push(`${starting} starting`);
   if (s.unhealthy) parts.push(`${s.unhealthy} unhealthy`);
-  const down = s.instances.length - s.running;
+  const down = s.instances.filter((i) => !instanceReady(i) && !isComingUp(i) && i.health !== 'unhealthy' && i.state !== 'stopping').length;
   if (down) parts.push(`${down} stopped`);
   return parts.join(', ') || '-';
 }
@@ -58,13 +61,13 @@ export function age(ms: number): string {
 
 /** Ready as the window counts it: every replica running and, where it has a check, healthy. */
 export function isReady(s: Service | undefined, replicas: number): boolean {
-  return !!s && s.instances.length === replicas && s.healthy === replicas && !s.operation;
+  return !!s && s.instances.length === replicas && s.running === replicas && !s.operation;
 }
 
 /** One line of progress: the counts, what is still coming up, and the operation's own words. */
 export function progressLine(s: Service): string {
-  const starting = s.instances.filter((i) => i.state !== 'running' || i.health === 'starting').length;
-  const parts = [`${label(s)}: ${s.healthy}/${s.desired} ready`];
+  const starting = s.instances.filter(isComingUp).length;
+  const parts = [`${label(s)}: ${s.running}/${s.desired} ready`];
   if (starting) parts.push(`${starting} starting`);
   if (s.unhealthy) parts.push(`${s.unhealthy} unhealthy`);
   return plainText(`${parts.join(', ')}${s.operation ? ` — ${s.operation.message}` : ''}`);

@@ -113,7 +113,9 @@ export interface Service {
   instances: Instance[];
   /** What the service should have: the last scale target, else the instances it has. */
   desired: number;
+  /** Instances up and ready (health check passed, or none): a replica still starting is not counted (see common/readiness.ts). */
   running: number;
+  /** Instances whose health check (readiness) passed. */
   healthy: number;
   unhealthy: number;
   /** ms since epoch of the oldest instance, for the Age column. */

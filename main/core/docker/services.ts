@@ -21,6 +21,7 @@ import type { TemplateStore } from './templates';
 
 import type { InstanceAction } from '../env/driver';
 import { KeyedQueue, ProgressBoard, validateReplicas, waitUntil } from '../env/operations';
+import { readiness } from '../../common/readiness';
 
 export type { InstanceAction };
 
@@ -548,7 +549,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
 
   private service(id: string, key: ServiceKey, instances: Instance[], image: string): Service {
     const op = this.ops.get(id);
-    const running = instances.filter((i) => i.state === 'running').length;
+    const { running, healthy, unhealthy } = readiness(instances);
     return {
       id,
       envId: this.envId,
@@ -561,8 +562,8 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       // Never-started containers are not replicas: a scale a crash cut short leaves such.
       desired: op?.target ?? instances.filter((i) => i.state !== 'created').length,
       running,
-      healthy: instances.filter((i) => i.state === 'running' && (i.health === 'healthy' || i.health === 'none')).length,
-      unhealthy: instances.filter((i) => i.health === 'unhealthy').length,
+      healthy,
+      unhealthy,
       createdAt: instances.length ? Math.min(...instances.map((i) => i.createdAt)) : 0,
       ...(op ? { operation: op } : {}),
       scalable: key.group !== 'standalone' && (instances.length > 0 || !!this.templates.get(id)),

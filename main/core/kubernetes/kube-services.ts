@@ -10,7 +10,7 @@ import { ApiError } from '../../common/errors';
 import type { Instance, Service } from '../../common/model';
 import { clientNode, describeKubeError } from './kubeconfig';
 import { ListWatch, type ListPage, type ListWatchHealth } from './list-watch';
-import { parseServiceId } from './model';
+import { parseServiceId, rolloutProgress } from './model';
 import { ServiceIndex } from './service-index';
 import { onceSynced, whenSynced } from '../sync-gate';
 
@@ -34,6 +34,8 @@ export interface KubeHealth {
 export type NamespaceChoice = string[] | 'all';
 
 const ALL = '*';
+/** Kubernetes' own default progressDeadlineSeconds: how long a rollout may take before it is said to be stuck. */
+const ROLLOUT_TIMEOUT_MS = 600_000;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 interface Source {
@@ -234,26 +236,62 @@ export class KubeServices extends EventEmitter<{ change: []; synced: []; health:
       else await this.apps!.patchNamespacedStatefulSetScale({ name: w.name, namespace: w.ns, body }, opts);
       // The cluster converges by itself; we are done when the workload says it wants `target`.
       await this.waitFor(() => this.list().find((s) => s.id === id && !s.operation)?.desired === target || this.workloadReplicas(id) === target, 10_000);
-      return this.get(id);
     } catch (e) {
       throw kubeActionError(e, `scale ${svc.name}`);
     } finally {
       this.setOp(id, undefined);
     }
+    return this.get(id);
   }
 
-  /** As `kubectl rollout restart`: a new template annotation makes the controller replace every pod. */
-  async rollingRestart(id: string): Promise<Service> {
+  /**
+   * As `kubectl rollout restart`: a new template annotation makes the controller replace every
+   * pod. Resolves once the rollout is over, as `kubectl rollout status` waits, saying its progress
+   * in words meanwhile, the way Docker's rolling restart does.
+   */
+  async rollingRestart(id: string, timeoutMs = ROLLOUT_TIMEOUT_MS): Promise<Service> {
     const svc = this.get(id);
     const k8s = await clientNode();
     const w = parseServiceId(id)!;
     const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } };
     const opts = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+    let generation: number;
+    this.setOp(id, { kind: 'rolling-restart', message: 'Asking the controller to replace the pods…' });
     try {
-      if (w.kind === 'deployment') await this.apps!.patchNamespacedDeployment({ name: w.name, namespace: w.ns, body }, opts);
-      else await this.apps!.patchNamespacedStatefulSet({ name: w.name, namespace: w.ns, body }, opts);
+      const patched =
+        w.kind === 'deployment'
+          ? await this.apps!.patchNamespacedDeployment({ name: w.name, namespace: w.ns, body }, opts)
+          : await this.apps!.patchNamespacedStatefulSet({ name: w.name, namespace: w.ns, body }, opts);
+      generation = patched.metadata?.generation ?? 0;
     } catch (e) {
+      this.setOp(id, undefined);
       throw kubeActionError(e, `restart ${svc.name}`);
+    }
+    try {
+      // The workload the watch last delivered: until it carries the patched generation, its status is the old rollout's.
+      const progress = () => {
+        const cur = this.index.workload(w.ns, w.kind, w.name);
+        if (!cur) return { done: true, gone: true, message: '' };
+        if (cur.rollout.generation < generation) return { done: false, gone: false, message: 'Waiting for the controller to see the new template…' };
+        return { ...rolloutProgress(cur), gone: false };
+      };
+      let said = '';
+      const say = () => {
+        const p = progress();
+        if (!p.done && p.message !== said) this.setOp(id, { kind: 'rolling-restart', message: (said = p.message) });
+        return p.done;
+      };
+      const done = await this.waitFor(say, timeoutMs);
+      if (progress().gone) throw new ApiError('NOT_FOUND', `${svc.name} was deleted during its rollout.`);
+      if (!done) {
+        throw new ApiError(
+          'TIMEOUT',
+          `The rollout of ${svc.name} did not finish within ${Math.round(timeoutMs / 1000)} s (${progress().message.replace(/…$/, '')}).`,
+          `It goes on in the cluster; see its pods' events (Inspect) or kubectl rollout status ${w.kind}/${w.name} -n ${w.ns}.`,
+        );
+      }
+    } finally {
+      this.setOp(id, undefined);
     }
     return this.get(id);
   }

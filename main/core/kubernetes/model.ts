@@ -6,6 +6,7 @@
 import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Health, Instance, InstanceState, Service } from '../../common/model';
 import { plainText } from '../../common/output-policy';
+import { readiness } from '../../common/readiness';
 
 // Display fields pass the output policy here, once for the page and the CLI. Ids (the pod's uid,
 // the service id carrying the raw namespace and name) stay as the cluster gave them, since
@@ -36,6 +37,8 @@ export function podToInstance(p: V1Pod): Instance {
     ports: [],
     restartCount: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
     ...(state === 'exited' && terminated ? { exitCode: terminated.exitCode } : {}),
+    ...(p.spec?.nodeName ? { node: plainText(p.spec.nodeName) } : {}),
+    ...(p.metadata?.namespace ? { namespace: plainText(p.metadata.namespace) } : {}),
   };
 }
 
@@ -66,6 +69,21 @@ export interface SlimWorkload {
   replicas: number | undefined;
   createdAt: number;
   resourceVersion: string;
+  /** What `kubectl rollout status` reads. */
+  rollout: RolloutStatus;
+}
+
+export interface RolloutStatus {
+  generation: number;
+  observedGeneration: number;
+  /** status.replicas: pods of every revision. */
+  replicas: number;
+  updated: number;
+  ready: number;
+  available: number;
+  /** StatefulSets: the revisions; the rollout is over when they are equal. */
+  currentRevision?: string;
+  updateRevision?: string;
 }
 
 export function slimWorkload(w: V1Deployment | V1StatefulSet, kind: 'deployment' | 'statefulset'): SlimWorkload {
@@ -78,21 +96,48 @@ export function slimWorkload(w: V1Deployment | V1StatefulSet, kind: 'deployment'
     replicas: w.spec?.replicas,
     createdAt: toMs(w.metadata?.creationTimestamp) ?? 0,
     resourceVersion: w.metadata?.resourceVersion ?? '',
+    rollout: {
+      generation: w.metadata?.generation ?? 0,
+      observedGeneration: w.status?.observedGeneration ?? 0,
+      replicas: w.status?.replicas ?? 0,
+      updated: w.status?.updatedReplicas ?? 0,
+      ready: w.status?.readyReplicas ?? 0,
+      available: w.status?.availableReplicas ?? 0,
+      ...(kind === 'statefulset' ? statefulRevisions(w as V1StatefulSet) : {}),
+    },
   };
+}
+
+function statefulRevisions(s: V1StatefulSet): Pick<RolloutStatus, 'currentRevision' | 'updateRevision'> {
+  return {
+    ...(s.status?.currentRevision ? { currentRevision: s.status.currentRevision } : {}),
+    ...(s.status?.updateRevision ? { updateRevision: s.status.updateRevision } : {}),
+  };
+}
+
+/**
+ * A rollout in words, as `kubectl rollout status` says it (its messages, shortened): done once the
+ * controller saw the new template and every replica is updated and available, old ones gone.
+ */
+export function rolloutProgress(w: SlimWorkload): { done: boolean; message: string } {
+  const r = w.rollout;
+  const want = w.replicas ?? 1;
+  if (r.observedGeneration < r.generation) return { done: false, message: 'Waiting for the controller to see the new template…' };
+  if (r.updated < want) return { done: false, message: `Updated ${r.updated} of ${want} replicas…` };
+  if (w.kind === 'deployment') {
+    if (r.replicas > r.updated) return { done: false, message: `Updated ${r.updated} of ${want}; ${r.replicas - r.updated} old pending termination…` };
+    if (r.available < r.updated) return { done: false, message: `Updated ${r.updated} of ${want}; ${r.available} available…` };
+    return { done: true, message: `Updated ${r.updated} of ${want}; all available.` };
+  }
+  if (r.ready < want) return { done: false, message: `Updated ${r.updated} of ${want}; ${r.ready} ready…` };
+  if (r.updateRevision && r.currentRevision !== r.updateRevision) return { done: false, message: `Updated ${r.updated} of ${want}; finishing…` };
+  return { done: true, message: `Updated ${r.updated} of ${want}; all ready.` };
 }
 
 /** The Service of a workload from its instances (already made by podToInstance, in any order). */
 export function serviceOf(envId: string, w: SlimWorkload, podInstances: readonly Instance[], operation?: Service['operation']): Service {
   const instances = [...podInstances].sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
-  let running = 0;
-  let healthy = 0;
-  let unhealthy = 0;
-  for (const i of instances) {
-    if (i.state === 'stopping') continue;
-    if (i.state === 'running') running++;
-    if (i.health === 'healthy') healthy++;
-    else if (i.health === 'unhealthy') unhealthy++;
-  }
+  const { running, healthy, unhealthy } = readiness(instances);
   return {
     id: serviceIdOf(envId, w.ns, w.kind, w.name),
     envId,

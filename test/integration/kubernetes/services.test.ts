@@ -66,18 +66,30 @@ test('scaling a Deployment goes through its scale subresource; bad counts change
   await waitFor('two ready pods', () => user()?.healthy === 2 && user()?.instances.length === 2, 15_000);
 });
 
-test('a rolling restart replaces every pod; removing a pod gets it replaced', async () => {
+test('a rolling restart replaces every pod, saying its progress in words, and answers once done; removing a pod gets it replaced', async () => {
   const svc = user()!;
   const before = new Set(svc.instances.map((i) => i.name));
-  await core.servicesFor(svc.id).rollingRestart(svc.id);
-  await waitFor(
-    'all pods replaced',
-    () => {
-      const now = user()?.instances.filter((i) => i.state !== 'stopping') ?? [];
-      return now.length === 2 && now.every((i) => !before.has(i.name) && i.health === 'healthy');
-    },
-    20_000,
+  const said = new Set<string>();
+  const d = core.serviceEnv(ENV).services;
+  const note = () => {
+    const m = user()?.operation?.message;
+    if (m) said.add(m);
+  };
+  d.on('change', note);
+  const done = await core.servicesFor(svc.id).rollingRestart(svc.id);
+  d.off('change', note);
+  assert.ok(
+    [...said].some((m) => /^Updated \d of 2/.test(m)),
+    `progress as kubectl rollout status says it: ${JSON.stringify([...said])}`,
   );
+  assert.equal(done.operation, undefined, 'the answer comes once the rollout is over');
+  const now = done.instances.filter((i) => i.state !== 'stopping');
+  assert.equal(now.length, 2, JSON.stringify(done.instances.map((i) => [i.name, i.state, i.health])));
+  assert.ok(
+    now.every((i) => !before.has(i.name) && i.health === 'healthy'),
+    'every pod replaced and ready when the restart answers',
+  );
+  assert.equal(done.running, 2);
   const victim = user()!.instances[0]!;
   await core.api.methods['instances.action']({ envId: ENV, instance: victim.name, action: 'remove' });
   await waitFor(

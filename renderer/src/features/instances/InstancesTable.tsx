@@ -30,6 +30,8 @@ export function InstancesTable({ service, onTerminal, onInspect }: { service: Se
 
   // The image column earns its width only while instances differ (a rollout, a hand-started one).
   const mixed = service.instances.some((i) => i.image !== service.image);
+  // Pods are known by their node and age (kubectl get pods -o wide); containers by the id docker ps shows.
+  const onNodes = service.instances.some((i) => i.node);
   // The driver says what it offers: pods are restarted or removed (their controller replaces
   // them), never stopped or started by hand, and have no terminal until the driver has one.
   const caps = useEnvironment(service.envId)?.capabilities;
@@ -43,10 +45,11 @@ export function InstancesTable({ service, onTerminal, onInspect }: { service: Se
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">ID</th>
+            {onNodes ? <th scope="col">Node</th> : <th scope="col">ID</th>}
             {mixed ? <th scope="col">Image</th> : null}
             <th scope="col">Status</th>
             <th scope="col">Uptime</th>
+            {onNodes ? <th scope="col">Age</th> : null}
             <th scope="col">Ports</th>
             <th scope="col">Restarts</th>
             <th scope="col">
@@ -64,7 +67,13 @@ export function InstancesTable({ service, onTerminal, onInspect }: { service: Se
                 <th scope="row" className="mono">
                   {i.name}
                 </th>
-                <td className="mono">{i.shortId}</td>
+                {onNodes ? (
+                  <td className="mono ellipsis narrow" title={i.node}>
+                    {i.node ?? '–'}
+                  </td>
+                ) : (
+                  <td className="mono">{i.shortId}</td>
+                )}
                 {mixed ? (
                   <td className="mono ellipsis narrow" title={i.image}>
                     {i.image}
@@ -74,6 +83,7 @@ export function InstancesTable({ service, onTerminal, onInspect }: { service: Se
                   <Badge tone={st.tone}>{st.word}</Badge>
                 </td>
                 <td className="mono num">{i.startedAt ? age(i.startedAt, now) : '–'}</td>
+                {onNodes ? <td className="mono num">{age(i.createdAt, now)}</td> : null}
                 <td className="mono">
                   {i.ports.filter((p) => p.hostPort).length === 0
                     ? '–'

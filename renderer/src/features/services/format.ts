@@ -1,5 +1,6 @@
 import type { Instance, Service } from '../../../../main/common/model';
 import { plainText } from '../../../../main/common/output-policy';
+import { isComingUp, isReady } from '../../../../main/common/readiness';
 
 export function age(fromMs: number, now = Date.now()): string {
   if (!fromMs) return '–';
@@ -22,10 +23,11 @@ export function serviceHealth(s: Service): { word: string; tone: Tone } {
   if (s.operation) return { word: s.operation.kind === 'scale' ? 'Scaling' : 'Restarting', tone: 'info' };
   if (s.instances.length === 0) return { word: s.desired === 0 ? 'Scaled to 0' : 'No instances', tone: 'unknown' };
   if (s.unhealthy > 0) return { word: `${s.unhealthy} unhealthy`, tone: 'warn' };
-  if (s.running === 0) return { word: 'Stopped', tone: 'bad' };
-  const starting = s.instances.filter((i) => i.health === 'starting' || i.state === 'restarting').length;
+  const starting = s.instances.filter(isComingUp).length;
+  const down = s.instances.filter((i) => !isReady(i) && !isComingUp(i) && i.state !== 'stopping' && i.state !== 'removing').length;
+  if (s.running === 0 && starting === 0) return { word: 'Stopped', tone: 'bad' };
   if (starting > 0) return { word: `${starting} starting`, tone: 'info' };
-  if (s.running < s.instances.length) return { word: `${s.instances.length - s.running} stopped`, tone: 'warn' };
+  if (down > 0) return { word: `${down} stopped`, tone: 'warn' };
   return { word: s.instances.some((i) => i.health === 'healthy') ? 'Healthy' : 'Running', tone: 'ok' };
 }
 
