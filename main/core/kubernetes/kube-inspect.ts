@@ -224,7 +224,10 @@ function conditionsOf(p: Pod): InspectCondition[] {
 }
 
 function eventsOf(list: K8s.CoreV1Event[]): InspectEvent[] {
-  return list
+  // Times are whole seconds: within one, the order they were written in (resourceVersion) decides.
+  const order = (e: K8s.CoreV1Event) => Number(e.metadata?.resourceVersion) || 0;
+  return [...list]
+    .sort((a, b) => order(a) - order(b))
     .map((e) => ({
       type: plain(e.type ?? 'Normal'),
       reason: plain(e.reason ?? ''),

@@ -283,6 +283,32 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
     }
   });
 
+  test('get events --field-selector and describe pod tell a pod’s events as the kubelet and scheduler record them', async () => {
+    const [pod] = await webPods();
+    assert.ok(pod, 'a web pod runs');
+    const selector = `involvedObject.kind=Pod,involvedObject.name=${pod}`;
+    const rows = tableRows(await ok(['get', 'events', '-n', 'shop', '--field-selector', selector, '--sort-by=.metadata.resourceVersion']));
+    // LAST SEEN, TYPE, REASON, OBJECT, MESSAGE
+    const reasons = rows.map((r) => r[2]);
+    for (const r of ['Scheduled', 'Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `${r} among ${reasons.join(', ')}`);
+    assert.ok(rows.every((r) => r[3] === `pod/${pod}`), `only that pod's events:\n${rows.map((r) => r.join(' | ')).join('\n')}`);
+    assert.ok(rows.some((r) => r[2] === 'Created' && r[4] === 'Created container: web'));
+    const fieldPaths = await ok(['get', 'events', '-n', 'shop', '--field-selector', `${selector},reason=Started`, '-o', 'jsonpath={.items[*].involvedObject.fieldPath}']);
+    assert.equal(fieldPaths, 'spec.containers{web}');
+
+    const described = await ok(['describe', 'pod', pod!, '-n', 'shop']);
+    assert.match(described, /^Node:\s+fixture-node\/10\.0\.0\.10$/m);
+    assert.match(described, /^Status:\s+Running$/m);
+    assert.match(described, /^Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n/m);
+    assert.match(described, /Normal\s+Scheduled\s+.*default-scheduler\s+Successfully assigned shop\/\S+ to fixture-node/);
+    assert.match(described, /Normal\s+Started\s+.*kubelet\s+Started container web/);
+
+    // The API server accepts only its own field labels for events.
+    const bad = await kubectl(['get', 'events', '-n', 'shop', '--field-selector', 'involvedObject.color=red']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /field label not supported: involvedObject\.color/);
+  });
+
   test('errors come back as kubectl prints them', async () => {
     const nf = await kubectl(['get', 'deployment', 'nope', '-n', 'shop']);
     assert.equal(nf.code, 1);
