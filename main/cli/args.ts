@@ -18,6 +18,7 @@ export type Command =
   | { cmd: 'scale'; service: string; replicas: number; wait: boolean; yes: boolean; json: boolean; timeoutS: number; target: TargetOptions }
   | { cmd: 'restart'; service: string; json: boolean; target: TargetOptions }
   | { cmd: 'logs'; ref: string; tail: number; raw: boolean; json: boolean; target: TargetOptions }
+  | { cmd: 'inspect'; instance: string; json: boolean; target: TargetOptions }
   | { cmd: 'version' }
   | { cmd: 'help'; topic?: keyof typeof HELP };
 
@@ -66,6 +67,14 @@ ${TARGET_HELP}
   --tail N            Lines of history per instance first (default 50)
   --raw               JSON lines as they were written, not as message key=value
   --json              One JSON object per line (time, instance, stream, level, text)`,
+  inspect: `Usage: fleetdeck inspect INSTANCE [--env ID | --context NAME -n NS] [--json]
+
+Describes one container or pod (name or id, as "fleetdeck ls" lists it): image, command, state,
+restart policy, its health check with the output of the last runs (why it is unhealthy), conditions
+and events (Kubernetes), environment, ports, mounts, networks and labels. Values of variables whose
+names look secret (password, token, key…) are kept back.
+${TARGET_HELP.split('\n').slice(0, 3).join('\n')}
+  --json              Everything as JSON (secret-looking values kept back there too)`,
 } as const;
 
 export const USAGE = `Usage: fleetdeck <command> [options]
@@ -79,10 +88,11 @@ Commands:
   restart SERVICE     Restart a service's instances one at a time (rolling)
   logs SERVICE|INSTANCE
                       Follow the logs of every instance of a service (merged, prefixed) or of one instance
+  inspect INSTANCE    Describe a container or pod: health-check output, events, environment (secrets kept back)
   version             Print the version
   help [COMMAND]      Show this help, or a command's (also: fleetdeck COMMAND --help)
 
-ls, scale, restart and logs act on the local Docker engine unless given --env ID or
+ls, scale, restart, logs and inspect act on the local Docker engine unless given --env ID or
 --context NAME (with -n NS or -A for namespaces); --json prints JSON.
 
 Exit codes: 0 done; 1 the operation failed (engine error, timeout); 2 usage error;
@@ -186,6 +196,13 @@ export function parseCommand(argv: string[]): Command {
       if (!/^\d+$/.test(String(values.tail)) || Number(values.tail) > 10_000)
         throw new UsageError(`--tail must be a whole number from 0 to 10000, not "${values.tail}".`);
       return { cmd: 'logs', ref, tail: Number(values.tail), raw: Boolean(values.raw), json: Boolean(values.json), target: targetOf(values) };
+    }
+    case 'inspect': {
+      const { values, positionals } = parse(rest, { ...TARGET_OPTIONS, json: { type: 'boolean', default: false } }, true);
+      const [instance, ...extra] = positionals;
+      if (!instance || extra.length) throw new UsageError('usage: fleetdeck inspect INSTANCE, e.g. fleetdeck inspect shop-web-1');
+      if (values['all-namespaces']) throw new UsageError('inspect looks at one instance: name its namespace with -n, not -A.');
+      return { cmd: 'inspect', instance, json: Boolean(values.json), target: targetOf(values) };
     }
     default:
       throw new UsageError(`unknown command "${cmd}". Run "fleetdeck help" for the list.`);

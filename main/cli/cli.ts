@@ -7,6 +7,7 @@ import { isLoopback, startServer } from '../server/server';
 import { createInterface } from 'node:readline/promises';
 import { UsageError, helpText, parseCommand, type Command } from './args';
 import { envs, logs, ls, restart, scale, type Io } from './commands';
+import { inspect } from './inspect';
 import { ApiError, formatError } from '../common/errors';
 import { plainText } from '../common/output-policy';
 import { errorLine } from './output';
@@ -71,6 +72,8 @@ async function withSession(c: SessionCommand): Promise<number> {
         return await restart(session.client, c, io);
       case 'logs':
         return await logs(session.client, c, io);
+      case 'inspect':
+        return await inspect(session.client, c, io);
     }
   } catch (e) {
     if (e instanceof UsageError) return fail(e.message, EXIT.usage);

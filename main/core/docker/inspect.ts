@@ -26,7 +26,11 @@ export async function revealContainerEnv(api: Docker, ref: string, name: string)
   const info = await read(api, ref);
   const found = splitEnv(info.Config.Env ?? []).find((e) => e.name === name);
   if (!found) {
-    throw new ApiError('NOT_FOUND', `${plain(info.Name.replace(/^\//, ''))} has no variable ${plain(name)}.`, 'Refresh the Inspect view: the container may have been recreated.');
+    throw new ApiError(
+      'NOT_FOUND',
+      `${plain(info.Name.replace(/^\//, ''))} has no variable ${plain(name)}.`,
+      'Refresh the Inspect view: the container may have been recreated.',
+    );
   }
   return plainLines(found.value);
 }
@@ -61,14 +65,12 @@ export function toInspect(envId: string, info: Info): InstanceInspect {
             status: plain(h.Status),
             failingStreak: h.FailingStreak ?? 0,
             // The engine keeps the last five; newest last, as it lists them.
-            runs: (h.Log ?? []).map(
-              (r): HealthCheckRun => ({
-                start: Date.parse(r.Start),
-                ...(Date.parse(r.End) > 0 ? { end: Date.parse(r.End) } : {}),
-                exitCode: r.ExitCode,
-                output: plainLines(r.Output ?? '').replace(/\n+$/, ''),
-              }),
-            ),
+            runs: (h.Log ?? []).map((r): HealthCheckRun => ({
+              start: Date.parse(r.Start),
+              ...(Date.parse(r.End) > 0 ? { end: Date.parse(r.End) } : {}),
+              exitCode: r.ExitCode,
+              output: plainLines(r.Output ?? '').replace(/\n+$/, ''),
+            })),
           },
         }
       : {}),

@@ -13,7 +13,11 @@ function kubeFailure(e: unknown, doing: string, what: string): ApiError {
   const code = (e as { code?: unknown }).code;
   if (code === 404) return new ApiError('NOT_FOUND', `Could not ${doing}: ${what} is gone.`, 'It was probably replaced meanwhile; the list is current again.');
   if (code === 403 || code === 401) {
-    return new ApiError('FORBIDDEN', `Could not ${doing}: ${describeKubeError(e)}.`, `Your credentials for this context are not allowed to read ${what}; ask for get access, or use kubectl with an account that has it.`);
+    return new ApiError(
+      'FORBIDDEN',
+      `Could not ${doing}: ${describeKubeError(e)}.`,
+      `Your credentials for this context are not allowed to read ${what}; ask for get access, or use kubectl with an account that has it.`,
+    );
   }
   return new ApiError('UNREACHABLE', `Could not ${doing}: ${describeKubeError(e)}.`, 'Check that the cluster answers (kubectl get pods), then press Refresh.');
 }
@@ -46,13 +50,7 @@ export async function inspectPod(kc: K8s.KubeConfig, envId: string, namespace: s
 }
 
 /** Pure, for tests on recorded objects; `dump` is the YAML writer (client-node's). */
-export function toPodInspect(
-  envId: string,
-  p: Pod,
-  events: K8s.CoreV1Event[] | undefined,
-  dump: (o: Pod) => string,
-  eventsProblem?: string,
-): InstanceInspect {
+export function toPodInspect(envId: string, p: Pod, events: K8s.CoreV1Event[] | undefined, dump: (o: Pod) => string, eventsProblem?: string): InstanceInspect {
   const containers = p.spec?.containers ?? [];
   const several = containers.length > 1;
   return {
@@ -65,13 +63,11 @@ export function toPodInspect(
     networks: [],
     labels: Object.fromEntries(Object.entries(p.metadata?.labels ?? {}).map(([k, v]) => [plain(k), plain(v)])),
     ports: containers.flatMap((c) =>
-      (c.ports ?? []).map(
-        (port): PortMapping => ({
-          containerPort: port.containerPort,
-          protocol: port.protocol === 'UDP' ? 'udp' : port.protocol === 'SCTP' ? 'sctp' : 'tcp',
-          ...(port.hostPort ? { hostPort: port.hostPort, hostIp: port.hostIP || '0.0.0.0' } : {}),
-        }),
-      ),
+      (c.ports ?? []).map((port): PortMapping => ({
+        containerPort: port.containerPort,
+        protocol: port.protocol === 'UDP' ? 'udp' : port.protocol === 'SCTP' ? 'sctp' : 'tcp',
+        ...(port.hostPort ? { hostPort: port.hostPort, hostIp: port.hostIP || '0.0.0.0' } : {}),
+      })),
     ),
     conditions: conditionsOf(p),
     ...(events ? { events: eventsOf(events) } : {}),
@@ -107,7 +103,8 @@ function factsOf(p: Pod, eventsProblem: string | undefined): InspectFact[] {
     add(`Container ${c.name}`, parts.filter(Boolean).join(' · '));
     if (c.command?.length || c.args?.length) add(`${c.name} command`, [...(c.command ?? []), ...(c.args ?? [])].join(' '));
     const last = s?.lastState?.terminated;
-    if (last) add(`${c.name} last termination`, `${last.reason ?? 'Terminated'}, exit code ${last.exitCode}${last.finishedAt ? ` at ${time(last.finishedAt)}` : ''}`);
+    if (last)
+      add(`${c.name} last termination`, `${last.reason ?? 'Terminated'}, exit code ${last.exitCode}${last.finishedAt ? ` at ${time(last.finishedAt)}` : ''}`);
     const probe = c.readinessProbe ?? c.livenessProbe;
     if (probe) add(`${c.name} ${c.readinessProbe ? 'readiness' : 'liveness'} probe`, probeText(probe));
   }
@@ -199,7 +196,13 @@ function conditionsOf(p: Pod): InspectCondition[] {
   for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
     const w = s.state?.waiting;
     const t = s.state?.terminated;
-    if (w) out.push({ type: plain(`Container ${s.name}`), status: 'Waiting', ...(w.reason ? { reason: plain(w.reason) } : {}), ...(w.message ? { message: plain(w.message) } : {}) });
+    if (w)
+      out.push({
+        type: plain(`Container ${s.name}`),
+        status: 'Waiting',
+        ...(w.reason ? { reason: plain(w.reason) } : {}),
+        ...(w.message ? { message: plain(w.message) } : {}),
+      });
     if (t) {
       out.push({
         type: plain(`Container ${s.name}`),
@@ -293,7 +296,11 @@ export async function revealPodEnv(kc: K8s.KubeConfig, namespace: string, pod: s
     }
     const data = s.data?.[key];
     if (data === undefined) {
-      throw new ApiError('NOT_FOUND', `Secret ${plain(secret)} has no key ${plain(key)}, so ${plain(name)} is not set in the pod.`, 'Add the key to the secret, or fix the pod template.');
+      throw new ApiError(
+        'NOT_FOUND',
+        `Secret ${plain(secret)} has no key ${plain(key)}, so ${plain(name)} is not set in the pod.`,
+        'Add the key to the secret, or fix the pod template.',
+      );
     }
     return plainLines(Buffer.from(data, 'base64').toString('utf8'));
   }
@@ -306,10 +313,15 @@ export async function revealPodEnv(kc: K8s.KubeConfig, namespace: string, pod: s
       throw kubeFailure(e, `read configmap ${plain(cm)} for ${plain(name)}`, `configmap ${plain(namespace)}/${plain(cm)}`);
     }
     const value = m.data?.[key];
-    if (value === undefined) throw new ApiError('NOT_FOUND', `ConfigMap ${plain(cm)} has no key ${plain(key)}.`, 'Add the key to the configmap, or fix the pod template.');
+    if (value === undefined)
+      throw new ApiError('NOT_FOUND', `ConfigMap ${plain(cm)} has no key ${plain(key)}.`, 'Add the key to the configmap, or fix the pod template.');
     return plainLines(value);
   }
-  throw new ApiError('INVALID_PARAMS', `${plain(name)} is set by the cluster from the pod's own fields, not a stored value.`, 'Its source is shown beside it; run kubectl exec … printenv to see it.');
+  throw new ApiError(
+    'INVALID_PARAMS',
+    `${plain(name)} is set by the cluster from the pod's own fields, not a stored value.`,
+    'Its source is shown beside it; run kubectl exec … printenv to see it.',
+  );
 }
 
 function ms(d: Date | string | undefined | null): number | undefined {

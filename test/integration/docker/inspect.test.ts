@@ -105,8 +105,9 @@ test('inspect tells why a container is unhealthy and keeps its password back unt
 
   const revealed = await core.api.methods['instances.revealEnv']({ envId: 'docker:local', instance: name, name: 'DB_PASSWORD' });
   assert.deepEqual(revealed, { name: 'DB_PASSWORD', value: 'hunter2' });
-  await assert.rejects(async () => core.api.methods['instances.revealEnv']({ envId: 'docker:local', instance: name, name: 'NOPE' }), (e: Error) =>
-    /has no variable NOPE/.test(e.message),
+  await assert.rejects(
+    async () => core.api.methods['instances.revealEnv']({ envId: 'docker:local', instance: name, name: 'NOPE' }),
+    (e: Error) => /has no variable NOPE/.test(e.message),
   );
 });
 

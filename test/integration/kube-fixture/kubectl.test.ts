@@ -291,9 +291,21 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
     // LAST SEEN, TYPE, REASON, OBJECT, MESSAGE
     const reasons = rows.map((r) => r[2]);
     for (const r of ['Scheduled', 'Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `${r} among ${reasons.join(', ')}`);
-    assert.ok(rows.every((r) => r[3] === `pod/${pod}`), `only that pod's events:\n${rows.map((r) => r.join(' | ')).join('\n')}`);
+    assert.ok(
+      rows.every((r) => r[3] === `pod/${pod}`),
+      `only that pod's events:\n${rows.map((r) => r.join(' | ')).join('\n')}`,
+    );
     assert.ok(rows.some((r) => r[2] === 'Created' && r[4] === 'Created container: web'));
-    const fieldPaths = await ok(['get', 'events', '-n', 'shop', '--field-selector', `${selector},reason=Started`, '-o', 'jsonpath={.items[*].involvedObject.fieldPath}']);
+    const fieldPaths = await ok([
+      'get',
+      'events',
+      '-n',
+      'shop',
+      '--field-selector',
+      `${selector},reason=Started`,
+      '-o',
+      'jsonpath={.items[*].involvedObject.fieldPath}',
+    ]);
     assert.equal(fieldPaths, 'spec.containers{web}');
 
     const described = await ok(['describe', 'pod', pod!, '-n', 'shop']);
