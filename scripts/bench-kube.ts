@@ -94,13 +94,13 @@ const nsOf = (d: number) => `bench-${String(d % NAMESPACES).padStart(2, '0')}`;
 const depName = (d: number) => `svc-${String(d).padStart(4, '0')}`;
 const isoNow = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
-function podObject(ns: string, dep: string, hash: string, rsUid: string, suffix: string): KubeObject {
+function podObject(ns: string, dep: string, hash: string, rsUid: string, name: string): KubeObject {
   const now = isoNow();
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: `${dep}-${hash}-${suffix}`,
+      name,
       namespace: ns,
       labels: { app: dep, 'pod-template-hash': hash },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${dep}-${hash}`, uid: rsUid, controller: true, blockOwnerDeletion: true }],
@@ -119,6 +119,14 @@ function podObject(ns: string, dep: string, hash: string, rsUid: string, suffix:
       ],
     },
   } as KubeObject;
+}
+
+/** A pod name not in the store yet: 5 random hex characters collide within a Deployment about once in three runs, and the store would overwrite. */
+function freshPodName(f: KubeFixture, ns: string, dep: string, hash: string): string {
+  for (;;) {
+    const name = `${dep}-${hash}-${randomBytes(3).toString('hex').slice(0, 5)}`;
+    if (!f.store.get(R('Pod'), ns, name)) return name;
+  }
 }
 
 interface PodRef {
@@ -165,8 +173,7 @@ function populate(f: KubeFixture): PodRef[] {
       status: { replicas, readyReplicas: replicas, availableReplicas: replicas },
     } as KubeObject);
     for (let i = 0; i < replicas; i++) {
-      const suffix = randomBytes(3).toString('hex').slice(0, 5);
-      const p = store.create(R('Pod'), podObject(ns, dep, hash, rs.metadata.uid!, suffix));
+      const p = store.create(R('Pod'), podObject(ns, dep, hash, rs.metadata.uid!, freshPodName(f, ns, dep, hash)));
       pods.push({ ns, name: p.metadata.name!, dep, hash, rsUid: rs.metadata.uid! });
     }
   }
@@ -179,8 +186,7 @@ function churnOnce(f: KubeFixture, pods: PodRef[], i: number): void {
   const ref = pods[k]!;
   if (i % 10 === 9) {
     f.store.remove(R('Pod'), ref.ns, ref.name);
-    const suffix = randomBytes(3).toString('hex').slice(0, 5);
-    const p = f.store.create(R('Pod'), podObject(ref.ns, ref.dep, ref.hash, ref.rsUid, suffix));
+    const p = f.store.create(R('Pod'), podObject(ref.ns, ref.dep, ref.hash, ref.rsUid, freshPodName(f, ref.ns, ref.dep, ref.hash)));
     pods[k] = { ...ref, name: p.metadata.name! };
     return;
   }

@@ -385,8 +385,8 @@ async function visibility(core: Core, project: string, i: number): Promise<Visib
   const stopWatch = core.api.streams['services.watch'](
     { envId: core.services.envId },
     {
-      next: (l) => {
-        if (watchAt === Infinity && find(l)) watchAt = performance.now();
+      next: (e) => {
+        if (watchAt === Infinity && find(e.kind === 'snapshot' ? e.services : e.upserts)) watchAt = performance.now();
       },
       end: () => {},
     },

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { AppInfo, Environment, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: services.watch sends a snapshot, then changes (ServicesEvent), no longer the whole list each time. */
+export const PROTOCOL_VERSION = 2;
 
 const none = z.object({}).strict();
 const environmentId = z
@@ -110,7 +111,7 @@ export type TerminalEvent =
 export const streams = {
   /** The whole environment list, first at once and then on every change (it is small). */
   'environments.watch': none,
-  /** Every service of an environment, first at once, then after every change (coalesced). */
+  /** Every service of an environment: a snapshot first, then what changed (coalesced); see ServicesEvent. */
   'services.watch': z.object({ envId: environmentId }).strict(),
   /** How busy an environment is: engine events per second, pushed when it changes (at most 1 Hz). */
   'environments.activity': z.object({ id: environmentId }).strict(),
@@ -133,11 +134,28 @@ export const streams = {
 } satisfies Record<string, z.ZodType>;
 
 /** Streams whose every event is the whole state: a client that is behind needs only the newest. */
-export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch', 'services.watch', 'environments.activity']);
+export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch', 'environments.activity']);
+
+/**
+ * What services.watch sends. The first event is a `snapshot` (every service, in display order);
+ * after it, `changes`: the services whose content changed, each whole (`upserts`, by id), the ids
+ * of those gone (`removed`), and `order` (every id, in display order) only when the order or the
+ * membership changed. Applied in order to the snapshot they give the exact current list
+ * (main/common/services-feed.ts). A client that is behind gets its held events merged into one
+ * (session.ts), never skipped: a dropped `changes` event would leave a row stale for good.
+ * A later `snapshot` (the engine re-listed) replaces everything.
+ */
+export type ServicesEvent = { kind: 'snapshot'; services: Service[] } | ServicesChanges;
+export interface ServicesChanges {
+  kind: 'changes';
+  upserts: Service[];
+  removed: string[];
+  order?: string[];
+}
 
 export interface StreamEvents {
   'environments.watch': Environment[];
-  'services.watch': Service[];
+  'services.watch': ServicesEvent;
   'terminal.open': TerminalEvent;
   'samples.start': { message: string; done?: boolean; instances?: number };
   'environments.activity': { eventsPerSecond: number };

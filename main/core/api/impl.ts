@@ -3,14 +3,29 @@
  * lines that hand over to the environment's driver. Nothing here asks what kind a driver is.
  */
 import { ApiError } from '../../common/errors';
+import { diffServices } from '../../common/services-feed';
 import type { Environment, Service } from '../../common/model';
 import { untilRemoved } from '../env/teardown';
 import { followLogs } from '../logs/follow-logs';
 import { startSamplesFromPanel } from '../samples/start-from-panel';
 import type { ApiImpl, CoreLike } from './contract';
 
-/** Service lists are pushed at most this often: a burst of engine events becomes one update. */
+/** Service changes are pushed at most this often: a burst of engine events becomes one update. */
 const SERVICES_COALESCE_MS = 40;
+
+/**
+ * Drivers keep unchanged services the same object (===), so this runs only for rebuilt ones: a
+ * Docker list is rebuilt whole on every event, a Kubernetes context whole after a reconnect, and
+ * a pod event that changes nothing shown (a new resourceVersion only) rebuilds its service.
+ * Fingerprints are kept per object, so each is serialised once.
+ */
+const fingerprints = new WeakMap<Service, string>();
+function fingerprint(s: Service): string {
+  let f = fingerprints.get(s);
+  if (f === undefined) fingerprints.set(s, (f = JSON.stringify(s)));
+  return f;
+}
+const sameContent = (a: Service, b: Service) => fingerprint(a) === fingerprint(b);
 
 export function createApiImpl(core: CoreLike): ApiImpl {
   const envs = core.environments;
@@ -75,7 +90,13 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         const push = () => {
           timer = undefined;
           const list = d.list();
-          if (list !== last) sink.next((last = list));
+          if (list === last) return;
+          if (!last) sink.next({ kind: 'snapshot', services: list });
+          else {
+            const changes = diffServices(last, list, sameContent);
+            if (changes) sink.next(changes);
+          }
+          last = list;
         };
         const on = () => {
           timer ??= setTimeout(push, SERVICES_COALESCE_MS);

@@ -2,14 +2,16 @@
  * One client's conversation over either pipe: parses and validates its messages,
  * dispatches them to the core, and tears its streams down when the client goes away.
  *
- * What one client can hold is bounded: a cap on open streams; snapshot streams (lists that
- * are sent whole) keep only their newest event while the pipe is backed up; and a client that
- * stays behind, or lets too much pile up, is dropped with a reason. Logs and terminals have
+ * What one client can hold is bounded: a cap on open streams; while the pipe is backed up,
+ * snapshot streams (lists that are sent whole) keep only their newest event and services.watch
+ * merges its changes into one held event; and a client that stays behind, or lets too much pile
+ * up, is dropped with a reason. Logs and terminals have
  * flow control of their own on top (they read `backlog`).
  */
-import { PROTOCOL_VERSION, snapshotStreams, type StreamName } from '../../common/api';
+import { PROTOCOL_VERSION, snapshotStreams, type ServicesEvent, type StreamName } from '../../common/api';
 import { ApiError, type ApiErrorBody } from '../../common/errors';
 import { parseClientMessage, type ServerMessage } from '../../common/protocol';
+import { mergeServicesEvents } from '../../common/services-feed';
 import type { ApiImpl } from './contract';
 
 export interface SessionLimits {
@@ -40,9 +42,18 @@ export interface SessionOptions {
 
 const DRAIN_CHECK_MS = 100;
 
+type Merge = (held: unknown, next: unknown) => unknown;
+const newest: Merge = (_held, next) => next;
+/** How a stream's events fold into one while the client is behind; streams not here are sent as they come. */
+function heldMerge(stream: StreamName): Merge | undefined {
+  if (snapshotStreams.has(stream)) return newest;
+  if (stream === 'services.watch') return (held, next) => mergeServicesEvents(held as ServicesEvent, next as ServicesEvent);
+  return undefined;
+}
+
 export class ApiSession {
   private readonly subs = new Map<number, () => void>();
-  /** Snapshot events held back while the client is behind: only the newest per stream. */
+  /** Events held back while the client is behind: one per stream, later ones merged into it. */
   private readonly held = new Map<number, unknown>();
   private closed = false;
   private behindSince: number | undefined;
@@ -130,12 +141,12 @@ export class ApiSession {
       return;
     }
     let ended = false;
-    const snapshot = snapshotStreams.has(stream);
+    const merge = heldMerge(stream);
     const sink = {
       next: (data: unknown) => {
         if (ended) return;
-        if (snapshot && (this.held.has(id) || this.isBehind())) {
-          this.held.set(id, data);
+        if (merge && (this.held.has(id) || this.isBehind())) {
+          this.held.set(id, this.held.has(id) ? merge(this.held.get(id), data) : data);
           this.watchDrain();
           return;
         }

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { Service } from '../../../main/common/model';
 import type { ApiClient } from '../api/client';
 import type { ApiErrorBody } from '../../../main/common/errors';
+import { applyServicesEvent } from '../../../main/common/services-feed';
 
 interface ServicesState {
   envId: string | undefined;
@@ -30,13 +31,13 @@ export const useServices = create<ServicesState>()((set) => ({
   setFilter: (filter) => set({ filter }),
 }));
 
-/** Follows `services.watch` for one environment; returns how to stop. */
+/** Follows `services.watch` for one environment; returns how to stop. Unchanged services keep their identity, so their rows do not re-render. */
 export function watchServices(api: ApiClient, envId: string): () => void {
   if (useServices.getState().envId !== envId) useServices.setState({ envId, services: [], loaded: false, selectedId: undefined });
   return api.subscribe(
     'services.watch',
     { envId },
-    (services) => useServices.setState({ services, loaded: true }),
+    (e) => useServices.setState((s) => ({ services: applyServicesEvent(s.services, e), loaded: true })),
     () => useServices.setState({ loaded: true }),
   );
 }

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { PROTOCOL_VERSION } from '../../../main/common/api';
 import { Core } from '../../../main/core/core';
 import { startServer, type RunningServer } from '../../../main/server/server';
 import { connectApi, upgradeStatus } from '../../helpers/ws';
@@ -78,7 +79,7 @@ test('the API round-trips over the WebSocket: hello, then environments', async (
   const c = await connectApi(`${srv.url.replace('http', 'ws')}api?token=${TOKEN}`);
   try {
     const hello = await c.next((m) => m.type === 'hello');
-    assert.deepEqual(hello.type === 'hello' && hello.protocol, 1);
+    assert.deepEqual(hello.type === 'hello' && hello.protocol, PROTOCOL_VERSION);
     const r = await c.call('environments.list');
     assert.ok(r.type === 'result' && r.ok);
     const envs = r.value as { id: string; name: string; state: string; problem?: string }[];

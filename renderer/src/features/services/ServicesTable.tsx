@@ -1,10 +1,10 @@
-import { useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import type { Service } from '../../../../main/common/model';
 import { matchesFilter, useServices } from '../../store/services';
 import { Flash } from '../shell/Flash';
-import { useNow } from '../shell/useNow';
+import { Age } from './Age';
 import { Badge } from './Badge';
-import { age, serviceHealth, serviceLabel } from './format';
+import { serviceHealth, serviceLabel } from './format';
 
 /** One row per service; standalone containers in their own group at the end. Arrows move, Enter opens. */
 export function ServicesTable() {
@@ -14,55 +14,29 @@ export function ServicesTable() {
   const select = useServices((s) => s.select);
   const setFilter = useServices((s) => s.setFilter);
   const pending = useServices((s) => s.pending);
-  const now = useNow();
   const body = useRef<HTMLDivElement>(null);
 
   const visible = useMemo(() => services.filter((s) => matchesFilter(s, filter)), [services, filter]);
   const grouped = visible.filter((s) => s.group !== 'standalone');
   const standalone = visible.filter((s) => s.group === 'standalone');
 
-  const onKeyDown = (e: React.KeyboardEvent<HTMLTableRowElement>) => {
-    const rows = [...(body.current?.querySelectorAll<HTMLTableRowElement>('tr[data-service]') ?? [])];
-    const i = rows.indexOf(e.currentTarget);
-    if (e.key === 'ArrowDown') rows[i + 1]?.focus();
-    else if (e.key === 'ArrowUp') rows[i - 1]?.focus();
-    else if (e.key === 'Enter' || e.key === ' ') select(e.currentTarget.dataset.service);
-    else return;
-    e.preventDefault();
-  };
+  // Stable, so a row whose service did not change (same object) is not rendered again.
+  const onKeyDown = useCallback(
+    (e: React.KeyboardEvent<HTMLTableRowElement>) => {
+      const rows = [...(body.current?.querySelectorAll<HTMLTableRowElement>('tr[data-service]') ?? [])];
+      const i = rows.indexOf(e.currentTarget);
+      if (e.key === 'ArrowDown') rows[i + 1]?.focus();
+      else if (e.key === 'ArrowUp') rows[i - 1]?.focus();
+      else if (e.key === 'Enter' || e.key === ' ') select(e.currentTarget.dataset.service);
+      else return;
+      e.preventDefault();
+    },
+    [select],
+  );
 
-  const row = (s: Service) => {
-    const h = serviceHealth(s);
-    return (
-      <tr
-        key={s.id}
-        data-service={s.id}
-        tabIndex={0}
-        aria-selected={s.id === selectedId}
-        className={s.id === selectedId ? 'selected' : undefined}
-        onClick={() => select(s.id)}
-        onKeyDown={onKeyDown}
-      >
-        <th scope="row" className="svc-name">
-          {serviceLabel(s)}
-          {s.operation || pending[s.id] ? <span className="spinner inline" aria-hidden="true" /> : null}
-        </th>
-        <td className="muted">{s.group === 'standalone' ? 'container' : s.group}</td>
-        <td className="mono num" aria-label={`${s.running} running of ${s.desired} desired`}>
-          <Flash value={`${s.running}/${s.desired}`}>
-            {s.running}/{s.desired}
-          </Flash>
-        </td>
-        <td>
-          <Badge tone={h.tone}>{h.word}</Badge>
-        </td>
-        <td className="mono ellipsis" title={s.image}>
-          {s.image}
-        </td>
-        <td className="mono num">{age(s.createdAt, now)}</td>
-      </tr>
-    );
-  };
+  const row = (s: Service) => (
+    <ServiceRow key={s.id} service={s} selected={s.id === selectedId} busy={!!(s.operation || pending[s.id])} select={select} onKeyDown={onKeyDown} />
+  );
 
   return (
     <div className="services-pane" ref={body}>
@@ -109,3 +83,46 @@ export function ServicesTable() {
     </div>
   );
 }
+
+interface RowProps {
+  service: Service;
+  selected: boolean;
+  busy: boolean;
+  select(id: string): void;
+  onKeyDown(e: React.KeyboardEvent<HTMLTableRowElement>): void;
+}
+
+/** Rendered again only when its service changed (services.watch keeps untouched ones the same object) or it is selected or busy. */
+const ServiceRow = memo(function ServiceRow({ service: s, selected, busy, select, onKeyDown }: RowProps) {
+  const h = serviceHealth(s);
+  return (
+    <tr
+      data-service={s.id}
+      tabIndex={0}
+      aria-selected={selected}
+      className={selected ? 'selected' : undefined}
+      onClick={() => select(s.id)}
+      onKeyDown={onKeyDown}
+    >
+      <th scope="row" className="svc-name">
+        {serviceLabel(s)}
+        {busy ? <span className="spinner inline" aria-hidden="true" /> : null}
+      </th>
+      <td className="muted">{s.group === 'standalone' ? 'container' : s.group}</td>
+      <td className="mono num" aria-label={`${s.running} running of ${s.desired} desired`}>
+        <Flash value={`${s.running}/${s.desired}`}>
+          {s.running}/{s.desired}
+        </Flash>
+      </td>
+      <td>
+        <Badge tone={h.tone}>{h.word}</Badge>
+      </td>
+      <td className="mono ellipsis" title={s.image}>
+        {s.image}
+      </td>
+      <td className="mono num">
+        <Age from={s.createdAt} />
+      </td>
+    </tr>
+  );
+});

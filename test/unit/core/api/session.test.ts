@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PROTOCOL_VERSION } from '../../../../main/common/api';
 import { ApiError } from '../../../../main/common/errors';
 import type { ServerMessage } from '../../../../main/common/protocol';
 import type { ApiImpl, StreamSink } from '../../../../main/core/api/contract';
@@ -50,7 +51,7 @@ function setup(options: SessionOptions = {}) {
 
 test('the session greets with the protocol version first', () => {
   const { out } = setup();
-  assert.deepEqual(out[0], { type: 'hello', protocol: 1, app: 'Fleetdeck', version: '0.0.0' });
+  assert.deepEqual(out[0], { type: 'hello', protocol: PROTOCOL_VERSION, app: 'Fleetdeck', version: '0.0.0' });
 });
 
 test('a call answers with its result under the same id', async () => {
