@@ -17,8 +17,8 @@ import type { DockerEngine } from './docker/engine';
 import { SavedEnginesProvider } from './docker/engines-provider';
 import type { DockerServices } from './docker/services';
 import { TemplateStore } from './docker/templates';
-import { Terminals } from './docker/terminal';
 import type { EnvironmentDriver, ServicesLike } from './env/driver';
+import { Terminals } from './env/terminals';
 import { Environments } from './environments';
 import { kubeconfigPaths } from './kubernetes/kubeconfig';
 import { KubeconfigProvider } from './kubernetes/kube-provider';
@@ -41,7 +41,7 @@ export function stateDirOf(env: NodeJS.ProcessEnv): string {
 export class Core implements CoreLike {
   /** The local engine, always there (first in the sidebar); samples start on it. */
   readonly local: DockerEnvironment;
-  /** Every Docker engine's terminals: input, flow and resize address one by its id. */
+  /** Every environment's terminals (Docker exec, pods/exec): input, flow and resize address one by its id. */
   readonly terminals = new Terminals();
   readonly environments: Environments;
   readonly api: ApiImpl;
@@ -65,7 +65,7 @@ export class Core implements CoreLike {
       this.terminals,
     );
     this.engines = new SavedEnginesProvider(join(stateDir, 'docker-engines.json'), { templates, maxReplicas, terminals: this.terminals });
-    this.environments = new Environments(this.local, env, [this.engines, new KubeconfigProvider(env, maxReplicas)]);
+    this.environments = new Environments(this.local, env, [this.engines, new KubeconfigProvider(env, maxReplicas, this.terminals)]);
     this.api = createApiImpl(this);
   }
 

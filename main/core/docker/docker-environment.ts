@@ -13,7 +13,8 @@ import { OpJournal } from './op-journal';
 import { inspectContainer, revealContainerEnv } from './inspect';
 import { DockerServices } from './services';
 import type { TemplateStore } from './templates';
-import { Terminals } from './terminal';
+import { Terminals } from '../env/terminals';
+import { dockerShell } from './terminal';
 
 export const LOCAL_DOCKER_ID = 'docker:local';
 
@@ -117,7 +118,7 @@ export class DockerEnvironment extends EventEmitter<{ removed: []; change: [] }>
     if (target.state !== 'running') {
       throw new ApiError('CONFLICT', `${target.name} is ${target.state}, so no terminal can be opened in it.`, 'Start it first.');
     }
-    return this.terminals.open(this.engine, target.id, { cols: r.cols, rows: r.rows }, r.emit, r.backlog);
+    return this.terminals.open({ start: dockerShell(this.engine, target.id, { cols: r.cols, rows: r.rows }), emit: r.emit, backlog: r.backlog });
   }
 
   inspect(instance: string): Promise<InstanceInspect> {

@@ -5,7 +5,7 @@ import { DockerEnvironment } from './docker-environment';
 import { parseDockerHost } from './endpoint';
 import { loadEngines, saveEngines, type SavedEngine } from './engines-store';
 import type { TemplateStore } from './templates';
-import type { Terminals } from './terminal';
+import type { Terminals } from '../env/terminals';
 import { errorFields, log } from '../log';
 
 export class SavedEnginesProvider implements EnvironmentProvider {

@@ -19,6 +19,7 @@ import { clientNode, configFor, describeKubeError, probeCluster } from './kubeco
 import { KubeMetricsHub } from './kube-metrics';
 import { inspectPod, revealPodEnv } from './kube-inspect';
 import { KubeServices } from './kube-services';
+import { notRunning, podShell, terminalsOf } from './kube-terminal';
 import { parseServiceId } from './model';
 import { log } from '../log';
 
@@ -27,7 +28,7 @@ const KUBE_CAPABILITIES: EnvironmentCapabilities = {
   instanceActions: ['restart', 'remove'],
   scale: true,
   rollingRestart: true,
-  terminal: false,
+  terminal: true,
   metrics: ['cpu', 'memory'],
   namespaces: true,
   removable: false,
@@ -184,8 +185,15 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
     };
   }
 
-  openTerminal(): () => void {
-    throw new ApiError('INVALID_PARAMS', `Terminals are not available for Kubernetes contexts (${this.name}) in this version.`, 'Use kubectl exec meanwhile.');
+  /** pods/exec into the container the pod's service follows (its first), once the pod runs. */
+  openTerminal(r: Parameters<EnvironmentDriver['openTerminal']>[0]): () => void {
+    const live = this.connected('open a terminal');
+    const { instance: pod } = this.services.findInstance(r.instance);
+    if (pod.state !== 'running') throw notRunning(pod);
+    const ref = live.podRef(pod.id) ?? { ns: this.podNamespace(pod), name: pod.name, container: live.containerOf(pod.name, this.podNamespace(pod)) };
+    const running = () => this.list().some((s) => s.instances.some((i) => i.id === pod.id && i.state === 'running'));
+    const target = { kc: this.kc!, context: this.name, ns: ref.ns, pod: ref.name, container: ref.container, running };
+    return terminalsOf(this).open({ start: podShell(target, { cols: r.cols, rows: r.rows }), emit: r.emit, backlog: r.backlog });
   }
 
   async inspect(instance: string): Promise<InstanceInspect> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { TerminalEvent } from '../../../main/common/api';
+import { dockerShell } from '../../../main/core/docker/terminal';
 import { docker, skipReason } from '../../helpers/docker';
 import { testCore, untilServices } from '../../helpers/core';
 
@@ -22,12 +23,15 @@ test('a terminal runs a command in the container and shows its output', { skip }
   let out = '';
   let terminalId = '';
   const ready = new Promise<void>((resolve) => {
-    const stop = core.terminals.open(core.docker, core.services.findInstance(name).instance.id, { cols: 80, rows: 24 }, (e: TerminalEvent) => {
-      if (e.kind === 'ready') {
-        terminalId = e.terminalId;
-        resolve();
-      }
-      if (e.kind === 'data') out += e.data;
+    const stop = core.terminals.open({
+      start: dockerShell(core.docker, core.services.findInstance(name).instance.id, { cols: 80, rows: 24 }),
+      emit: (e: TerminalEvent) => {
+        if (e.kind === 'ready') {
+          terminalId = e.terminalId;
+          resolve();
+        }
+        if (e.kind === 'data') out += e.data;
+      },
     });
     t.after(stop);
   });
@@ -54,7 +58,10 @@ test('a container without a shell gets a clear message', { skip }, async (t) => 
   });
   await untilServices(core, (l) => l.some((s) => s.name === noshell && s.running === 1));
   const exit = await new Promise<TerminalEvent>((resolve) => {
-    core.terminals.open(core.docker, core.services.findInstance(noshell).instance.id, { cols: 80, rows: 24 }, (e) => e.kind === 'exit' && resolve(e));
+    core.terminals.open({
+      start: dockerShell(core.docker, core.services.findInstance(noshell).instance.id, { cols: 80, rows: 24 }),
+      emit: (e) => e.kind === 'exit' && resolve(e),
+    });
   });
   assert.ok(exit.kind === 'exit');
   assert.match(exit.message ?? '', /no shell/);
@@ -71,19 +78,17 @@ test('a shell writing as fast as it can is held while the viewer or the pipe is 
   let terminalId = '';
   const stop = await new Promise<() => void>((resolve) => {
     void untilServices(core, (l) => l.some((s) => s.name === flood && s.running === 1)).then(() => {
-      const s = core.terminals.open(
-        core.docker,
-        core.services.findInstance(flood).instance.id,
-        { cols: 80, rows: 24 },
-        (e) => {
+      const s = core.terminals.open({
+        start: dockerShell(core.docker, core.services.findInstance(flood).instance.id, { cols: 80, rows: 24 }),
+        emit: (e) => {
           if (e.kind === 'ready') {
             terminalId = e.terminalId;
             resolve(s);
           }
           if (e.kind === 'data') received += e.data.length;
         },
-        () => backlog,
-      );
+        backlog: () => backlog,
+      });
     });
   });
   t.after(() => {

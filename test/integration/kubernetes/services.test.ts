@@ -137,10 +137,3 @@ test('a Deployment’s CPU and memory come from the metrics API, per pod', async
     stop();
   }
 });
-
-test('Kubernetes terminals say plainly they are not there yet', () => {
-  assert.throws(
-    () => core.api.streams['terminal.open']({ envId: ENV, instance: user()!.instances[0]!.name, cols: 80, rows: 24 }, { next: () => {}, end: () => {} }),
-    /not available for Kubernetes contexts/,
-  );
-});
