@@ -126,6 +126,29 @@ function contract(name: string, skip: string | false, setup: () => Promise<Subje
       if (!c.namespaces) await assert.rejects(s.driver.setNamespaces(['default']), ApiError);
       else assert.ok(s.driver.describe().namespaces, 'a driver with namespaces says which it watches');
     });
+
+    test('inspect is there where declared: facts, env, raw, and a revealed value equal to the engine’s own', async () => {
+      const c = s.driver.capabilities;
+      const instance = svc()!.instances.find((i) => i.state === 'running')!.name;
+      if (!c.inspect) {
+        await assert.rejects(s.driver.inspect(instance), ApiError);
+        return;
+      }
+      const got = await s.driver.inspect(instance);
+      assert.equal(got.envId, s.driver.id);
+      assert.equal(got.instance, instance);
+      assert.ok(got.facts.length > 3, 'facts about the instance');
+      assert.ok(got.facts.every((f) => f.label && typeof f.value === 'string'));
+      assert.ok(got.raw.text.includes(instance), 'the raw view names the instance');
+      assert.ok(
+        got.env.every((e) => (e.secret ? e.value === undefined : true)),
+        'no kept-back value is in the answer',
+      );
+      const shown = got.env.find((e) => !e.secret && e.value !== undefined);
+      if (shown) assert.equal(await s.driver.revealEnv(instance, shown.name), shown.value);
+      await assert.rejects(s.driver.revealEnv(instance, 'FLEETDECK_NO_SUCH_VARIABLE'), (e: unknown) => e instanceof ApiError && e.code === 'NOT_FOUND');
+      await assert.rejects(s.driver.inspect('no-such-instance-anywhere'), (e: unknown) => e instanceof ApiError && e.code === 'NOT_FOUND');
+    });
   });
 }
 
