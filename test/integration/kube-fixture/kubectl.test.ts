@@ -268,6 +268,49 @@ describe(`kubectl ${version?.text ?? ''} against the Kubernetes API fixture`, { 
     assert.match(missing.stderr, /executable file not found in \$PATH/);
   });
 
+  test('exec runs the login-shell script terminals run; a shell dies with its pod, exit code 137', async () => {
+    const pods = await webPods();
+    const pod = pods[0];
+    const probe = await kubectl([
+      'exec',
+      pod!,
+      '-n',
+      'shop',
+      '--',
+      'sh',
+      '-c',
+      'if command -v bash >/dev/null 2>&1; then echo has-bash; else echo no-bash; fi; echo $((40+2))',
+    ]);
+    assert.equal(probe.code, 0, probe.stderr);
+    assert.equal(probe.stdout, 'has-bash\n42\n');
+    const child = spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir.path, 'cache'), 'exec', '-i', pod!, '-n', 'shop', '--', 'sh'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    try {
+      child.stdin.write('echo shell-up\n');
+      await waitFor('the shell answers', () => out.includes('shell-up'), 10_000);
+      await ok(['delete', 'pod', pod!, '-n', 'shop', '--wait=false']);
+      assert.equal(await exited, 137, `kubectl exec ends with the killed shell's code: ${err}`);
+      assert.match(err, /command terminated with exit code 137/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await waitFor(
+      'the pod replaced',
+      async () => {
+        const now = await webPods();
+        return !now.includes(pod!) && now.length === pods.length;
+      },
+      15_000,
+    );
+  });
+
   test('top pods shows CPU and memory of running pods', async () => {
     const out = await ok(['top', 'pods', '-n', 'shop']);
     assert.match(out.split('\n')[0]!, /^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
