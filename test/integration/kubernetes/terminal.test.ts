@@ -69,13 +69,10 @@ const service = (name: string): Service | undefined =>
 const runningPod = (name = 'user-service') => service(name)!.instances.find((i) => i.state === 'running')!;
 
 /** A terminal opened as the window opens one: through the API stream, keys and sizes by terminal id. */
-function openTerminal(instance: string, size = { cols: 80, rows: 24 }) {
+function openTerminal(instance: string, size = { cols: 80, rows: 24 }, backlog = () => 0) {
   const events: TerminalEvent[] = [];
   let ended = false;
-  const close = core.api.streams['terminal.open'](
-    { envId: ENV, instance, ...size },
-    { next: (e) => events.push(e), end: () => (ended = true), backlog: () => 0 },
-  );
+  const close = core.api.streams['terminal.open']({ envId: ENV, instance, ...size }, { next: (e) => events.push(e), end: () => (ended = true), backlog });
   const output = () => events.map((e) => (e.kind === 'data' ? e.data : '')).join('');
   const ready = async () => {
     await waitFor('the shell is ready', () => events.find((e) => e.kind === 'ready' || e.kind === 'exit'), 10_000);
@@ -146,6 +143,28 @@ test('flow control: while the viewer pauses, output is held; after resume it arr
     assert.equal(t.output().length, before, `nothing arrives while paused: ${JSON.stringify(t.output().slice(before))}`);
     core.api.methods['terminal.flow']({ terminalId: id, paused: false });
     await waitFor('the held output after resume', () => t.output().includes('held-42'), 10_000);
+  } finally {
+    t.close();
+  }
+});
+
+test('flow control: while the pipe to the viewer is backed up, output is held; once it drains it arrives', async () => {
+  let queued = 0;
+  const t = openTerminal(runningPod().name, undefined, () => queued);
+  try {
+    const id = await t.ready();
+    t.type(id, 'echo warm\r');
+    await waitFor('the shell answers', () => t.output().includes('warm'), 10_000);
+    queued = 4 << 20; // the pipe says it is backed up: the next chunk holds the shell
+    t.type(id, 'echo first\r');
+    await waitFor('the chunk that finds the pipe full', () => t.output().includes('first'), 10_000);
+    await new Promise((r) => setTimeout(r, 100)); // what was read with it
+    const before = t.output().length;
+    t.type(id, 'echo held-$((6*7))\r');
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(t.output().length, before, `nothing arrives while the pipe is full: ${JSON.stringify(t.output().slice(before))}`);
+    queued = 0;
+    await waitFor('the held output once the pipe drained', () => t.output().includes('held-42'), 10_000);
   } finally {
     t.close();
   }
