@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApiError } from '../../../main/common/errors';
+import type { TerminalEvent } from '../../../main/common/api';
 import type { LogEvent, Service } from '../../../main/common/model';
 import { Core } from '../../../main/core/core';
 import type { EnvironmentDriver } from '../../../main/core/env/driver';
@@ -18,6 +19,8 @@ import { FAST, tempDir, waitFor } from '../kube-fixture/helpers';
 
 interface Subject {
   driver: EnvironmentDriver;
+  /** The core's terminals, where typed keys go by terminal id. */
+  terminals: Core['terminals'];
   /** The service the checks scale, restart and follow. */
   serviceId: string;
 }
@@ -104,24 +107,25 @@ function contract(name: string, skip: string | false, setup: () => Promise<Subje
       assert.ok(s.driver.capabilities.metrics.includes('cpu') && s.driver.capabilities.metrics.includes('memory'));
     });
 
-    test('terminal, activity and namespaces are there exactly where declared', async () => {
-      const c = s.driver.capabilities;
-      const instance = svc()!.instances[0]!.name;
-      if (c.terminal) {
-        const seen: string[] = [];
-        const close = s.driver.openTerminal({ instance, cols: 80, rows: 24, emit: (e) => seen.push(e.kind), backlog: () => 0 });
-        try {
-          await waitFor('the shell is ready', () => seen.includes('ready') || seen.includes('exit'), 15_000);
-          assert.ok(seen.includes('ready'), `events: ${seen.join(', ')}`);
-        } finally {
-          close();
-        }
-      } else {
-        assert.throws(
-          () => s.driver.openTerminal({ instance, cols: 80, rows: 24, emit: () => {}, backlog: () => 0 }),
-          (e: unknown) => e instanceof ApiError && /not available/i.test(e.message),
-        );
+    test('a terminal opens in a running instance, answers what is typed, and closes', async () => {
+      assert.equal(s.driver.capabilities.terminal, true, 'both drivers open terminals');
+      const instance = svc()!.instances.find((i) => i.state === 'running')!.name;
+      const events: TerminalEvent[] = [];
+      const close = s.driver.openTerminal({ instance, cols: 80, rows: 24, emit: (e) => events.push(e), backlog: () => 0 });
+      const output = () => events.map((e) => (e.kind === 'data' ? e.data : '')).join('');
+      try {
+        const ready = await waitFor('the shell is ready', () => events.find((e) => e.kind === 'ready' || e.kind === 'exit'), 15_000);
+        assert.ok(ready.kind === 'ready', `events: ${JSON.stringify(events)}`);
+        s.terminals.input(ready.terminalId, 'echo contract-$((40+2))\r');
+        await waitFor('the answer', () => output().includes('contract-42'), 10_000);
+        await s.terminals.resize(ready.terminalId, 100, 30);
+      } finally {
+        close();
       }
+    });
+
+    test('activity and namespaces are there exactly where declared', async () => {
+      const c = s.driver.capabilities;
       assert.equal(s.driver.eventsPerSecond() !== undefined, c.activity);
       if (!c.namespaces) await assert.rejects(s.driver.setNamespaces(['default']), ApiError);
       else assert.ok(s.driver.describe().namespaces, 'a driver with namespaces says which it watches');
@@ -187,7 +191,7 @@ contract(
     dockerCore = await testCore();
     const driver = dockerCore.environments.get('docker:local');
     await waitFor('the container is discovered', () => driver.services.list().find((x) => x.project === project), 15_000);
-    return { driver, serviceId: driver.services.list().find((x) => x.project === project)!.id };
+    return { driver, terminals: dockerCore.terminals, serviceId: driver.services.list().find((x) => x.project === project)!.id };
   },
   () => {
     dockerCore?.stop();
@@ -230,7 +234,7 @@ contract(
     // Start from one pod, as the Docker service does.
     await driver.services.scale(user.id, 1);
     await waitFor('one pod', () => driver.services.get(user.id).instances.length === 1, 15_000);
-    return { driver, serviceId: user.id };
+    return { driver, terminals: kubeCore.terminals, serviceId: user.id };
   },
   async () => {
     kubeCore?.stop();
