@@ -55,7 +55,7 @@ export function InspectPanel({ envId, instance }: { envId: string; instance: Ins
       <button type="button" className="secondary" onClick={refresh} disabled={refreshing} aria-label={`Refresh inspect of ${instance.name}`}>
         {refreshing && phase.kind !== 'loading' ? 'Refreshing…' : 'Refresh'}
       </button>
-      {phase.kind === 'loaded' ? <span className="muted">as of {age(phase.at, now)} ago</span> : null}
+      {phase.kind === 'loaded' ? <span className="muted">updated {age(phase.at, now)} ago</span> : null}
     </div>
   );
 
