@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadAllYaml } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, loadAllYaml } from '@kubernetes/client-node';
+import { ApiError } from '../../../main/common/errors';
+import { inspectPod, revealPodEnv } from '../../../main/core/kubernetes/kube-inspect';
 import type { InstanceInspect } from '../../../main/common/model';
 import { Core } from '../../../main/core/core';
 import { KubeFixture } from '../../fixtures/kube-apiserver/server';
@@ -66,7 +68,15 @@ before(async () => {
   const kubeconfigPath = join(dir.path, 'config');
   const manifest = join(dir.path, 'inspect.yaml');
   writeFileSync(manifest, MANIFEST);
-  fixture = await KubeFixture.start({ kubeconfigPath, contextName: CTX, namespace: NS, load: [manifest], controller: FAST });
+  fixture = await KubeFixture.start({
+    kubeconfigPath,
+    contextName: CTX,
+    namespace: NS,
+    token: 'insp-token',
+    readOnlyToken: 'insp-view',
+    load: [manifest],
+    controller: FAST,
+  });
   core = new Core({
     mode: 'cli',
     env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
@@ -164,4 +174,28 @@ test('the raw view is the pod as YAML without managedFields, secret-looking lite
   assert.equal(env.find((e) => e.name === 'LOG_LEVEL')?.value, 'debug');
   // Times as the API server writes them, whole seconds.
   assert.match(got.raw.text, /creationTimestamp: '?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ'?\n/);
+});
+
+test('an account that may not read Secrets still inspects the pod, and Show says it is not allowed', async () => {
+  const { instance } = await podInspect();
+  // The fixture's read-only token is the built-in view role: pods and events yes, Secrets no.
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'v', server: fixture.url, skipTLSVerify: true }],
+    users: [{ name: 'v', token: 'insp-view' }],
+    contexts: [{ name: 'v', cluster: 'v', user: 'v', namespace: NS }],
+    currentContext: 'v',
+  });
+  const got = await inspectPod(kc, ENV, NS, instance);
+  assert.ok(got.events!.some((e) => e.reason === 'Scheduled'));
+  assert.deepEqual(await revealPodEnv(kc, NS, instance, 'API_TOKEN'), 'tok-literal-123');
+  await assert.rejects(
+    () => revealPodEnv(kc, NS, instance, 'DB_PASSWORD'),
+    (e: unknown) =>
+      e instanceof ApiError &&
+      e.code === 'FORBIDDEN' &&
+      /Could not read secret db-creds for DB_PASSWORD: access forbidden \(403\)/.test(e.message) &&
+      /not allowed to read secret insp\/db-creds/.test(e.hint ?? ''),
+  );
+  await assert.rejects(() => kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'db-creds', namespace: NS }), /403/);
 });
