@@ -114,7 +114,7 @@ export function podShell(t: PodShellTarget, size: { cols: number; rows: number }
 /** The exit code from the status on channel 3, and what to tell the user when it is not a plain exit. */
 function exitOf(status: K8s.V1Status | undefined, t: PodShellTarget): { code: number | null; message?: string } {
   const gone = !t.running();
-  const why = gone ? `${t.pod} is no longer running (deleted, restarted or evicted), so its shell ended.` : undefined;
+  const why = gone ? `${t.pod} is no longer running (deleted, restarted or evicted), so its shell ended. Open a terminal in a running pod.` : undefined;
   if (!status)
     return { code: null, message: why ?? `The connection to ${t.context} closed, so this terminal ended. Open a new terminal when the cluster answers.` };
   if (status.status === 'Success') return why ? { code: 0, message: why } : { code: 0 };
@@ -124,7 +124,10 @@ function exitOf(status: K8s.V1Status | undefined, t: PodShellTarget): { code: nu
     return why ? { code, message: why } : { code };
   }
   if (/executable file not found|no such file/i.test(status.message ?? '')) return { code: null, message: NO_SHELL_MESSAGE };
-  return { code: null, message: `The shell in ${t.pod} failed: ${firstLine(status.message ?? status.reason ?? 'unknown error')}.` };
+  return {
+    code: null,
+    message: `The shell in ${t.pod} failed: ${firstLine(status.message ?? status.reason ?? 'unknown error')}. Open a new terminal to try again.`,
+  };
 }
 
 /** Why the exec did not open: ws reports an HTTP answer as "Unexpected server response: N" and loses the body. */

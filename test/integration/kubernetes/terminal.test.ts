@@ -41,6 +41,7 @@ before(async () => {
     contextName: CTX,
     namespace: 'fleetdeck-samples',
     token: 'kube-term-token',
+    readOnlyToken: 'kube-term-readonly',
     load: [join(root, 'services-sample/k8s'), join(dir.path, 'paired.yaml')],
     // Pods stay Pending for a while, so the test can try one before it runs.
     controller: { startDelayMs: 1500, readyDelayMs: 100, maxGraceMs: 300, logIntervalMs: 500 },
@@ -214,4 +215,45 @@ test('a pod that is not running is refused with CONFLICT', async () => {
       e.message === `${pending.name} is Pending, so no terminal can be opened in it.` &&
       /Running/.test(e.hint ?? ''),
   );
+});
+
+test('a kubeconfig user who may not exec is told so, with what to do', async (t) => {
+  const readOnly = join(dir.path, 'readonly-config');
+  writeFileSync(readOnly, JSON.stringify(fixture.kubeconfig()).replace('kube-term-token', 'kube-term-readonly'));
+  const viewer = new Core({
+    mode: 'cli',
+    env: { ...process.env, KUBECONFIG: readOnly, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    stateDir: join(dir.path, 'state-readonly'),
+  });
+  t.after(() => viewer.stop());
+  await viewer.start();
+  const d = viewer.serviceEnv(ENV);
+  await waitFor('the read-only view is listed', async () => (await d.whenSynced(1000)) && d.services.list().some((s) => s.name === 'user-service'), 15_000);
+  const pod = d.services
+    .list()
+    .find((s) => s.name === 'user-service')!
+    .instances.find((i) => i.state === 'running')!;
+  const events: TerminalEvent[] = [];
+  viewer.api.streams['terminal.open']({ envId: ENV, instance: pod.name, cols: 80, rows: 24 }, { next: (e) => events.push(e), end: () => {} });
+  const exit = await waitFor('the refusal', () => events.find((e) => e.kind === 'exit'), 10_000);
+  assert.deepEqual(exit, {
+    kind: 'exit',
+    code: null,
+    message:
+      'Your kubeconfig user may not open shells in namespace fleetdeck-samples (pods/exec is forbidden, HTTP 403). Ask for the pods/exec permission there.',
+  });
+  assert.ok(!events.some((e) => e.kind === 'ready'));
+});
+
+test('the cluster going away ends an open shell, saying so', async () => {
+  const t = openTerminal(runningPod().name);
+  await t.ready();
+  await fixture.restart(300);
+  const exit = await waitFor('the exit event', () => t.events.find((e) => e.kind === 'exit'), 10_000);
+  assert.deepEqual(exit, {
+    kind: 'exit',
+    code: null,
+    message: `The connection to ${CTX} closed, so this terminal ended. Open a new terminal when the cluster answers.`,
+  });
+  await waitFor('connected again', () => core.environments.list().find((e) => e.id === ENV)?.state === 'connected', 15_000);
 });
