@@ -12,7 +12,14 @@ function kubeFailure(e: unknown, doing: string, what: string): ApiError {
   if (e instanceof ApiError) return e;
   const code = (e as { code?: unknown }).code;
   if (code === 404) return new ApiError('NOT_FOUND', `Could not ${doing}: ${what} is gone.`, 'It was probably replaced meanwhile; the list is current again.');
-  if (code === 403 || code === 401) {
+  if (code === 401) {
+    return new ApiError(
+      'UNAUTHORIZED',
+      `Could not ${doing}: ${describeKubeError(e)}.`,
+      'Log in to the cluster again (kubectl get pods tells whether the credentials work), then press Refresh.',
+    );
+  }
+  if (code === 403) {
     return new ApiError(
       'FORBIDDEN',
       `Could not ${doing}: ${describeKubeError(e)}.`,
