@@ -71,6 +71,9 @@ export function podShell(t: PodShellTarget, size: { cols: number; rows: number }
     const k8s = await clientNode();
     const stdin = new PassThrough();
     const sink = new TtySink(size, (b) => out.data(b));
+    // client-node ends stdout at the status frame; a late write or key must not crash the process.
+    sink.on('error', () => {});
+    stdin.on('error', () => {});
     let status: K8s.V1Status | undefined;
     let ws: Awaited<ReturnType<K8s.Exec['exec']>>;
     try {
