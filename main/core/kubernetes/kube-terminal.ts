@@ -36,8 +36,13 @@ export function terminalsOf(driver: object): Terminals {
 
 /** The CONFLICT a pod that does not run gets, in the words kubectl uses for its phase. */
 export function notRunning(pod: Instance): ApiError {
-  const phase = { starting: 'Pending', stopping: 'Terminating', exited: 'Completed', created: 'Pending' }[pod.state as string] ?? pod.state;
-  return new ApiError('CONFLICT', `${pod.name} is ${phase}, so no terminal can be opened in it.`, 'Wait until it is Running, or pick a running pod.');
+  const phase = { starting: 'Pending', stopping: 'Terminating', exited: 'Completed', created: 'Unknown' }[pod.state as string] ?? pod.state;
+  const comes = pod.state === 'starting' || pod.state === 'created';
+  return new ApiError(
+    'CONFLICT',
+    `${pod.name} is ${phase}, so no terminal can be opened in it.`,
+    comes ? 'Wait until it is Running, or pick a running pod.' : 'Pick a running pod.',
+  );
 }
 
 /**
