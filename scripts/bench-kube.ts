@@ -9,7 +9,7 @@
  *     to every Deployment's row in the table; then serve's RSS and the page's JS heap after GC.
  *  3. Churn: R pod changes a second for S seconds (status flips, and one in ten a pod replaced),
  *     while `kubectl get pods -A -w` watches too: CPU (utime+stime from /proc) of serve and of
- *     kubectl over the same window, and what services.watch pushed to the page (bytes, messages).
+ *     kubectl over the same window, and what services.watch pushed to the page (its events and their bytes).
  *     Then the page is closed and a shorter churn measures serve alone (the engine without the
  *     list pushes); then RSS after the burst, to see memory handed back.
  * Every loop is bounded in count and time; everything is stopped at the end, also on failure or
@@ -288,13 +288,15 @@ function apiCall(url: string, method: string, params: unknown): Promise<{ ok: bo
 // Counts what the page receives on its WebSocket (a string: tsx's helpers do not exist in the page).
 const COUNT_FRAMES = `(() => {
   const Orig = window.WebSocket;
-  window.__fd = { bytes: 0, messages: 0, big: 0 };
+  window.__fd = { bytes: 0, messages: 0, services: 0, servicesBytes: 0 };
   window.WebSocket = class extends Orig {
     constructor(...a) {
       super(...a);
       this.addEventListener('message', (e) => {
         const n = typeof e.data === 'string' ? e.data.length : (e.data.byteLength || e.data.size || 0);
-        window.__fd.bytes += n; window.__fd.messages++; if (n > 65536) window.__fd.big++;
+        window.__fd.bytes += n; window.__fd.messages++;
+        // services.watch events: a snapshot, or changes (the only events with these kinds).
+        if (typeof e.data === 'string' && e.data.startsWith('{"type":"event"') && /"data":{"kind":"(snapshot|changes)"/.test(e.data.slice(0, 80))) { window.__fd.services++; window.__fd.servicesBytes += n; }
       });
     }
   };
@@ -319,7 +321,7 @@ async function waitRows(page: Page, n: number, timeoutMs: number): Promise<numbe
   if (!Number.isFinite(t)) throw new Error(`the services table did not reach ${n} rows in ${timeoutMs / 1000} s`);
   return t;
 }
-const frames = (page: Page) => page.evaluate('({ ...window.__fd })') as Promise<{ bytes: number; messages: number; big: number }>;
+const frames = (page: Page) => page.evaluate('({ ...window.__fd })') as Promise<{ bytes: number; messages: number; services: number; servicesBytes: number }>;
 
 async function main(): Promise<void> {
   if (!existsSync(join(root, 'dist/main/cli.js'))) throw new Error('run "npm run build" first');
@@ -415,8 +417,8 @@ async function main(): Promise<void> {
   const wall = (c1.at - c0.at) / 1000;
   const serveCpu = (100 * (c1.serve - c0.serve)) / wall;
   const kubectlCpu = (100 * (c1.kubectl - c0.kubectl)) / wall;
-  const pushedMB = (f1.bytes - f0.bytes) / 1e6;
-  const pushes = f1.big - f0.big;
+  const pushedMB = (f1.servicesBytes - f0.servicesBytes) / 1e6;
+  const pushes = f1.services - f0.services;
   const afterHeap = await heapOf(cdp);
   watcher.kill('SIGTERM');
 
@@ -452,9 +454,9 @@ async function main(): Promise<void> {
     `| page JS heap after GC, full list (MB) | ${pageHeap.toFixed(1)} (after the churn: ${afterHeap.toFixed(1)}) | blank page: ${blankHeap.toFixed(1)} | ${(pageHeap / Math.max(blankHeap, 0.1)).toFixed(0)}× | ≤ 100 MB: ${ok(pageHeap <= 100)} |`,
     `| serve CPU, ${changes} pod changes in ${wall.toFixed(0)} s, page open (% of a core) | ${serveCpu.toFixed(1)} | \`kubectl get pods -A -w\`: ${kubectlCpu.toFixed(1)} (${c1.lines - c0.lines} lines) | ${(serveCpu / Math.max(kubectlCpu, 0.1)).toFixed(1)}× | ≤ 2×: ${ok(serveCpu <= 2 * kubectlCpu)} |`,
     `| serve CPU, same churn, no page (${aloneChanges} changes, % of a core) | ${serveAloneCpu.toFixed(1)} | kubectl -w above: ${kubectlCpu.toFixed(1)} | ${(serveAloneCpu / Math.max(kubectlCpu, 0.1)).toFixed(1)}× | ≤ 2×: ${ok(serveAloneCpu <= 2 * kubectlCpu)} |`,
-    `| services.watch to the page during the churn | ${pushes} list pushes, ${pushedMB.toFixed(0)} MB (${(pushedMB / wall).toFixed(1)} MB/s, ${(pushedMB / Math.max(pushes, 1)).toFixed(2)} MB each) | — | — | — |`,
+    `| services.watch to the page during the churn | ${pushes} change events, ${pushedMB.toFixed(1)} MB (${(pushedMB / wall).toFixed(2)} MB/s, ${((1000 * pushedMB) / Math.max(pushes, 1)).toFixed(0)} KB each) | — | — | — |`,
     '',
-    `The difference between the two CPU rows is what pushing the whole list costs serve (services.watch sends every service with every instance on each change, at most every 40 ms): ${(serveCpu - serveAloneCpu).toFixed(1)} % of a core here.`,
+    `The difference between the two CPU rows is what services.watch costs serve with a page open (a snapshot, then the services that changed, each whole, at most every 40 ms): ${(serveCpu - serveAloneCpu).toFixed(1)} % of a core here.`,
   ].join('\n');
   console.log(md);
   if (!args.includes('--no-write')) writePerfSection(join(root, 'docs', 'performance.md'), 'kube', md);

@@ -25,7 +25,13 @@ function fingerprint(s: Service): string {
   if (f === undefined) fingerprints.set(s, (f = JSON.stringify(s)));
   return f;
 }
-const sameContent = (a: Service, b: Service) => fingerprint(a) === fingerprint(b);
+const sameContent = (a: Service, b: Service) =>
+  // The counts differ for most real changes (a pod listed, ready, gone): no need to serialise those.
+  a.instances.length === b.instances.length &&
+  a.running === b.running &&
+  a.healthy === b.healthy &&
+  a.desired === b.desired &&
+  fingerprint(a) === fingerprint(b);
 
 export function createApiImpl(core: CoreLike): ApiImpl {
   const envs = core.environments;
