@@ -42,6 +42,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   private readonly ops = new ProgressBoard(() => this.changed());
   private readonly queue = new KeyedQueue();
   private cache: Service[] | undefined;
+  private last: Service[] = [];
   private recovery: Promise<void> = Promise.resolve();
   private sweep: NodeJS.Timeout | undefined;
 
@@ -76,8 +77,26 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   }
 
   list(): Service[] {
-    this.cache ??= this.build();
+    this.cache ??= this.keepUnchanged(this.build());
     return this.cache;
+  }
+
+  /**
+   * The list is rebuilt whole on every engine event; a service whose content did not change stays
+   * the object it was (and the list the array it was), so services.watch sends only what changed.
+   * Docker lists are tens of services: comparing their JSON costs nothing worth noting.
+   */
+  private keepUnchanged(built: Service[]): Service[] {
+    const before = new Map(this.last.map((s) => [s.id, s]));
+    let same = built.length === this.last.length;
+    const out = built.map((s, i) => {
+      const old = before.get(s.id);
+      const keep = old && JSON.stringify(old) === JSON.stringify(s) ? old : s;
+      if (keep !== this.last[i]) same = false;
+      return keep;
+    });
+    if (!same) this.last = out;
+    return this.last;
   }
 
   get(id: string): Service {

@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { Service } from '../../../main/common/model';
 import type { ApiClient } from '../api/client';
 import type { ApiErrorBody } from '../../../main/common/errors';
+import type { ServicesEvent } from '../../../main/common/api';
 import { applyServicesEvent } from '../../../main/common/services-feed';
 
 interface ServicesState {
@@ -31,15 +32,42 @@ export const useServices = create<ServicesState>()((set) => ({
   setFilter: (filter) => set({ filter }),
 }));
 
+/**
+ * While events come faster than this, they are applied together: a namespace of a thousand
+ * workloads being listed would otherwise lay the whole table out again some 25 times a second.
+ * A lone event (a container started from a terminal) is shown at once.
+ */
+const BURST_MS = 150;
+
 /** Follows `services.watch` for one environment; returns how to stop. Unchanged services keep their identity, so their rows do not re-render. */
 export function watchServices(api: ApiClient, envId: string): () => void {
   if (useServices.getState().envId !== envId) useServices.setState({ envId, services: [], loaded: false, selectedId: undefined });
-  return api.subscribe(
+  let waiting: ServicesEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastCommit = 0;
+  const commit = () => {
+    timer = undefined;
+    lastCommit = Date.now();
+    const events = waiting;
+    waiting = [];
+    useServices.setState((s) => ({ services: events.reduce(applyServicesEvent, s.services), loaded: true }));
+  };
+  const stop = api.subscribe(
     'services.watch',
     { envId },
-    (e) => useServices.setState((s) => ({ services: applyServicesEvent(s.services, e), loaded: true })),
+    (e) => {
+      waiting.push(e);
+      if (timer) return;
+      const wait = lastCommit + BURST_MS - Date.now();
+      if (wait <= 0) commit();
+      else timer = setTimeout(commit, wait);
+    },
     () => useServices.setState({ loaded: true }),
   );
+  return () => {
+    clearTimeout(timer);
+    stop();
+  };
 }
 
 /** Runs an action on a service, keeping its pending label and error in the store. */

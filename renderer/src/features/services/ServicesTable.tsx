@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Service } from '../../../../main/common/model';
 import { matchesFilter, useServices } from '../../store/services';
 import { Flash } from '../shell/Flash';
@@ -95,6 +95,12 @@ interface RowProps {
 /** Rendered again only when its service changed (services.watch keeps untouched ones the same object) or it is selected or busy. */
 const ServiceRow = memo(function ServiceRow({ service: s, selected, busy, select, onKeyDown }: RowProps) {
   const h = serviceHealth(s);
+  const settled = useSettled();
+  const count = (
+    <>
+      {s.running}/{s.desired}
+    </>
+  );
   return (
     <tr
       data-service={s.id}
@@ -110,9 +116,7 @@ const ServiceRow = memo(function ServiceRow({ service: s, selected, busy, select
       </th>
       <td className="muted">{s.group === 'standalone' ? 'container' : s.group}</td>
       <td className="mono num" aria-label={`${s.running} running of ${s.desired} desired`}>
-        <Flash value={`${s.running}/${s.desired}`}>
-          {s.running}/{s.desired}
-        </Flash>
+        {settled ? <Flash value={`${s.running}/${s.desired}`}>{count}</Flash> : <span>{count}</span>}
       </td>
       <td>
         <Badge tone={h.tone}>{h.word}</Badge>
@@ -126,3 +130,17 @@ const ServiceRow = memo(function ServiceRow({ service: s, selected, busy, select
     </tr>
   );
 });
+
+/**
+ * A row that just appeared fills in its counts as its pods are listed (a namespace picked: a
+ * thousand rows at once); flashing each of those changes would repaint the whole table for seconds.
+ */
+const SETTLE_MS = 2000;
+function useSettled(): boolean {
+  const [settled, setSettled] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(true), SETTLE_MS);
+    return () => clearTimeout(t);
+  }, []);
+  return settled;
+}
