@@ -23,6 +23,8 @@ export interface DriverRegistry {
   add(driver: EnvironmentDriver): void;
   remove(id: string): void;
   has(id: string): boolean;
+  /** Something a provider says changed without adding or removing (its problem). */
+  touch(): void;
 }
 
 export class DriverList extends EventEmitter<{ change: [] }> implements DriverRegistry {
@@ -53,6 +55,10 @@ export class DriverList extends EventEmitter<{ change: [] }> implements DriverRe
 
   has(id: string): boolean {
     return this.drivers.some((d) => d.id === id);
+  }
+
+  touch(): void {
+    this.changed();
   }
 
   all(): readonly EnvironmentDriver[] {
