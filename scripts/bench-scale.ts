@@ -386,7 +386,11 @@ async function visibility(core: Core, project: string, i: number): Promise<Visib
     { envId: core.services.envId },
     {
       next: (e) => {
-        if (watchAt === Infinity && find(e.kind === 'snapshot' ? e.services : e.upserts)) watchAt = performance.now();
+        const seen =
+          e.kind === 'snapshot'
+            ? find(e.services)
+            : find(e.upserts) || e.patches?.some((p) => p.service.project === project && p.upserts.some((x) => x.name === name));
+        if (watchAt === Infinity && seen) watchAt = performance.now();
       },
       end: () => {},
     },

@@ -7,6 +7,7 @@ import { ApiError, type ApiErrorBody } from '../common/errors';
 import { instanceColours } from '../common/log-format';
 import type { Environment, LogEvent, Service } from '../common/model';
 import { jsonText } from '../common/output-policy';
+import { applyServicesEvent } from '../common/services-feed';
 import type { Command, TargetOptions } from './args';
 import { formatEnvironments } from './envs';
 import { logOutput } from './logs';
@@ -88,13 +89,15 @@ export async function ls(client: ApiClient, c: Extract<Command, { cmd: 'ls' }>, 
 
 /** Follows one service through services.watch: `onChange` gets it first, then whenever it changes or goes (undefined). */
 function watchService(client: ApiClient, envId: string, id: string, onChange: (s: Service | undefined) => void): () => void {
+  let list: Service[] = [];
+  let first = true;
+  let last: Service | undefined;
   return client.subscribe('services.watch', { envId }, (e) => {
-    if (e.kind === 'snapshot') onChange(e.services.find((s) => s.id === id));
-    else if (e.removed.includes(id)) onChange(undefined);
-    else {
-      const s = e.upserts.find((x) => x.id === id);
-      if (s) onChange(s);
-    }
+    list = applyServicesEvent(list, e);
+    const s = list.find((x) => x.id === id);
+    if (!first && s === last) return; // the event was about other services
+    first = false;
+    onChange((last = s));
   });
 }
 

@@ -4,7 +4,7 @@
  * Params are validated here, in pure code, so the engine never sees a malformed request.
  */
 import { z } from 'zod';
-import type { AppInfo, Environment, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
+import type { AppInfo, Environment, Instance, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
 
 /** 2: services.watch sends a snapshot, then changes (ServicesEvent), no longer the whole list each time. */
 export const PROTOCOL_VERSION = 2;
@@ -140,7 +140,10 @@ export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch
  * What services.watch sends. The first event is a `snapshot` (every service, in display order);
  * after it, `changes`: the services whose content changed, each whole (`upserts`, by id), the ids
  * of those gone (`removed`), and `order` (every id, in display order) only when the order or the
- * membership changed. Applied in order to the snapshot they give the exact current list
+ * membership changed. A large service of which few instances changed comes as a patch instead
+ * (`patches`: its own fields whole, the instances new or changed, the ids of those gone, and the
+ * instance order when it moved). A service is named at most once per event, in one of upserts,
+ * removed or patches. Applied in order to the snapshot they give the exact current list
  * (main/common/services-feed.ts). A client that is behind gets its held events merged into one
  * (session.ts), never skipped: a dropped `changes` event would leave a row stale for good.
  * A later `snapshot` (the engine re-listed) replaces everything.
@@ -150,6 +153,14 @@ export interface ServicesChanges {
   kind: 'changes';
   upserts: Service[];
   removed: string[];
+  order?: string[];
+  patches?: ServicePatch[];
+}
+export interface ServicePatch {
+  service: Omit<Service, 'instances'>;
+  upserts: Instance[];
+  removed: string[];
+  /** Every instance id in order, when the order or the membership changed. */
   order?: string[];
 }
 

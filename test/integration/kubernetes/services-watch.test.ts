@@ -80,9 +80,9 @@ test('services.watch: a snapshot first, then only the service that changed; the 
     assert.equal(e.kind, 'changes');
     if (e.kind !== 'changes') continue;
     assert.deepEqual(
-      e.upserts.map((s) => s.id),
+      [...e.upserts.map((s) => s.id), ...(e.patches ?? []).map((p) => p.service.id)],
       [order.id],
-      'each event upserts only the scaled service',
+      'each event upserts (or patches) only the scaled service',
     );
     assert.deepEqual(e.removed, []);
     assert.equal(e.order, undefined, 'no order: nothing came or went');

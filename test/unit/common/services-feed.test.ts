@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServicesEvent } from '../../../main/common/api';
-import type { Service } from '../../../main/common/model';
+import type { Instance, Service } from '../../../main/common/model';
 import { applyServicesEvent, diffServices, mergeServicesEvents } from '../../../main/common/services-feed';
 
 const svc = (name: string, running = 1): Service => ({
@@ -115,4 +115,79 @@ test('a snapshot merged with later changes stays a snapshot of the result; a lat
   assert.deepEqual(m, { kind: 'snapshot', services: [svc('b', 4)] });
   const later: ServicesEvent = { kind: 'snapshot', services: [a] };
   assert.equal(mergeServicesEvents({ kind: 'changes', upserts: [b], removed: [] }, later), later);
+});
+
+const inst = (svcName: string, n: number, state: Instance['state'] = 'running'): Instance => ({
+  id: `${svcName}-uid-${n}`,
+  shortId: `${n}`,
+  name: `${svcName}-pod-${n}`,
+  image: 'img',
+  state,
+  health: 'healthy',
+  createdAt: n,
+  ports: [],
+  restartCount: 0,
+});
+const big = (name: string, instances: Instance[]): Service => ({ ...svc(name, instances.length), instances });
+
+test('a large service with few instances changed comes as a patch; applied, it equals the new list and keeps untouched instances', () => {
+  const pods = Array.from({ length: 20 }, (_, n) => inst('w', n));
+  const a = big('w', pods);
+  const replaced = [...pods.slice(0, 5), inst('w', 5, 'exited'), ...pods.slice(6), inst('w', 99)].filter((i) => i.id !== 'w-uid-7');
+  const b = big('w', replaced);
+  const other = svc('x');
+  const e = diffServices([a, other], [b, other])!;
+  assert.deepEqual(e.upserts, []);
+  assert.equal(e.patches?.length, 1);
+  const p = e.patches![0]!;
+  assert.deepEqual(
+    p.upserts.map((i) => i.id),
+    ['w-uid-5', 'w-uid-99'],
+  );
+  assert.deepEqual(p.removed, ['w-uid-7']);
+  assert.ok(p.order, 'membership changed: the order is sent');
+  assert.ok(!('instances' in p.service));
+  const applied = applyServicesEvent([a, other], e);
+  assert.deepEqual(applied, [b, other]);
+  assert.equal(applied[0]!.instances[0], pods[0], 'an untouched instance is the same object');
+  assert.equal(applied[1], other);
+  assert.ok(JSON.stringify(e).length < JSON.stringify(b).length / 3, 'the patch is much smaller than the service');
+});
+
+test('a service whose instances mostly changed, or a small one, is sent whole', () => {
+  const pods = Array.from({ length: 20 }, (_, n) => inst('w', n));
+  const most = big(
+    'w',
+    pods.map((i, n) => (n < 10 ? { ...i, state: 'exited' as const } : i)),
+  );
+  assert.deepEqual(diffServices([big('w', pods)], [most])!.upserts, [most]);
+  const small = big('s', [inst('s', 1), inst('s', 2)]);
+  const small2 = big('s', [inst('s', 1), inst('s', 2, 'exited')]);
+  assert.deepEqual(diffServices([small], [small2])!.upserts, [small2]);
+});
+
+test('merging patches with patches, upserts and removals gives what applying them one by one gives', () => {
+  const pods = Array.from({ length: 20 }, (_, n) => inst('w', n));
+  const v = [big('w', pods)];
+  const step = (f: (l: Instance[]) => Instance[]) => {
+    const next = [big('w', f(v.at(-1)!.instances))];
+    const e = diffServices([v.at(-1)!], next)!;
+    v.push(next[0]!);
+    return e;
+  };
+  const e1 = step((l) => l.map((i, n) => (n === 3 ? { ...i, restartCount: 1 } : i)));
+  const e2 = step((l) => [...l.filter((i) => i.id !== 'w-uid-4'), inst('w', 50)]);
+  const e3 = step((l) => l.map((i, n) => (n === 3 ? { ...i, restartCount: 2 } : i)));
+  assert.ok([e1, e2, e3].every((e) => e.patches?.length === 1 && e.upserts.length === 0));
+  const start = [big('w', pods)];
+  const oneByOne = [e1, e2, e3].reduce<Service[]>(applyServicesEvent, start);
+  assert.deepEqual(oneByOne, [v.at(-1)]);
+  const merged = [e1, e2, e3].reduce<ServicesEvent>(mergeServicesEvents, e1.kind === 'changes' ? { kind: 'changes', upserts: [], removed: [] } : e1);
+  assert.deepEqual(applyServicesEvent(start, merged), oneByOne);
+  const afterWhole = mergeServicesEvents({ kind: 'changes', upserts: [start[0]!], removed: [] }, e1);
+  assert.equal(afterWhole.kind === 'changes' && afterWhole.patches, undefined, 'a patch after a whole service goes into it');
+  assert.deepEqual(applyServicesEvent(start, afterWhole), [v[1]]);
+  const thenGone = mergeServicesEvents(e1, { kind: 'changes', upserts: [], removed: [start[0]!.id], order: [] });
+  assert.deepEqual(applyServicesEvent(start, thenGone), []);
+  assert.deepEqual(applyServicesEvent(start, mergeServicesEvents({ kind: 'snapshot', services: start }, e2)), applyServicesEvent(start, e2));
 });
