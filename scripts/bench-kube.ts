@@ -315,7 +315,8 @@ async function waitRows(page: Page, n: number, timeoutMs: number): Promise<numbe
     };
     if (has()) return resolve(Date.now());
     const mo = new MutationObserver(() => { if (has()) { mo.disconnect(); resolve(Date.now()); } });
-    mo.observe(document.body, { subtree: true, childList: true });
+    // characterData too: React updates a count (29/30 → 30/30) in its text node, which childList alone never sees.
+    mo.observe(document.body, { subtree: true, childList: true, characterData: true });
   })`) as Promise<number>;
   const t = await Promise.race([seen, sleep(timeoutMs).then(() => NaN)]);
   if (!Number.isFinite(t)) throw new Error(`the services table did not reach ${n} rows in ${timeoutMs / 1000} s`);

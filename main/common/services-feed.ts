@@ -58,23 +58,27 @@ export function diffServices(
   next: readonly Service[],
   same: (old: Service, now: Service) => boolean = () => false,
 ): ServicesChanges | undefined {
-  const before = new Map(prev.map((s) => [s.id, s]));
   const upserts: Service[] = [];
   const patches: ServicePatch[] = [];
-  let reordered = prev.length !== next.length;
-  for (let i = 0; i < next.length; i++) {
-    const s = next[i]!;
-    if (!reordered && prev[i]!.id !== s.id) reordered = true;
-    const old = before.get(s.id);
-    before.delete(s.id);
-    if (old === s || (old && same(old, s))) continue;
+  const changed = (old: Service | undefined, s: Service) => {
+    if (old === s || (old && same(old, s))) return;
     const p = old && patchOf(old, s);
     if (p) patches.push(p);
     else upserts.push(s);
+  };
+  // The usual case on a busy cluster, many times a second: the same services in the same places.
+  const aligned = prev.length === next.length && next.every((s, i) => prev[i]!.id === s.id);
+  if (aligned) {
+    for (let i = 0; i < next.length; i++) changed(prev[i], next[i]!);
+    return upserts.length || patches.length ? { kind: 'changes', upserts, removed: [], ...(patches.length ? { patches } : {}) } : undefined;
   }
-  const removed = [...before.keys()];
-  if (upserts.length === 0 && removed.length === 0 && patches.length === 0 && !reordered) return undefined;
-  return { kind: 'changes', upserts, removed, ...(reordered ? { order: next.map((s) => s.id) } : {}), ...(patches.length ? { patches } : {}) };
+  const before = new Map(prev.map((s) => [s.id, s]));
+  for (const s of next) {
+    changed(before.get(s.id), s);
+    before.delete(s.id);
+  }
+  // Not aligned: the order or the membership moved, so the order goes along.
+  return { kind: 'changes', upserts, removed: [...before.keys()], order: next.map((s) => s.id), ...(patches.length ? { patches } : {}) };
 }
 
 /**

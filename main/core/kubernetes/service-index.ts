@@ -26,6 +26,8 @@ export class ServiceIndex {
   private readonly ops = new Map<string, NonNullable<Service['operation']>>();
   private membershipChanged = true;
   private array: Service[] = [];
+  /** Where each workload's service sits in `array`, so a rebuilt one is put in place without a pass over the list. */
+  private position = new Map<string, number>();
 
   constructor(readonly envId: string) {
     this.pods = new PodIndex({ owner: (k) => this.dirty.add(k), orphans: (ns) => this.dirtyNs.add(ns) });
@@ -92,7 +94,7 @@ export class ServiceIndex {
     if (!this.hasChanges) return this.array;
     for (const ns of this.dirtyNs) for (const key of this.byNs.get(ns) ?? []) this.dirty.add(key);
     this.dirtyNs.clear();
-    let replaced = false;
+    const replaced: string[] = [];
     for (const key of this.dirty) {
       const r = this.workloads.get(key);
       if (!r) {
@@ -104,16 +106,24 @@ export class ServiceIndex {
       for (const p of this.pods.orphans(r.w.ns)) if (selects(r.w.selector, p.labels)) instances.push(p.instance);
       const id = `${this.envId}/${key}`;
       this.services.set(key, serviceOf(this.envId, r.w, instances, this.ops.get(id)));
-      replaced = true;
+      replaced.push(key);
     }
     this.dirty.clear();
     if (this.membershipChanged) {
-      this.array = [...this.services.values()].sort(
-        (a, b) => a.name.localeCompare(b.name) || a.group.localeCompare(b.group) || (a.project ?? '').localeCompare(b.project ?? ''),
+      const keyed = [...this.services].sort(
+        ([, a], [, b]) => a.name.localeCompare(b.name) || a.group.localeCompare(b.group) || (a.project ?? '').localeCompare(b.project ?? ''),
       );
+      this.array = keyed.map(([, s]) => s);
+      this.position = new Map(keyed.map(([key], i) => [key, i]));
       this.membershipChanged = false;
-    } else if (replaced) {
-      this.array = this.array.map((s) => this.services.get(s.id.slice(this.envId.length + 1)) ?? s);
+    } else if (replaced.length) {
+      // Called on every change of a busy cluster: a copy of the array, then only the rebuilt places.
+      const next = this.array.slice();
+      for (const key of replaced) {
+        const i = this.position.get(key);
+        if (i !== undefined) next[i] = this.services.get(key)!;
+      }
+      this.array = next;
     }
     return this.array;
   }
