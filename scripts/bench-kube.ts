@@ -457,7 +457,7 @@ async function main(): Promise<void> {
     `| serve CPU, same churn, no page (${aloneChanges} changes, % of a core) | ${serveAloneCpu.toFixed(1)} | kubectl -w above: ${kubectlCpu.toFixed(1)} | ${(serveAloneCpu / Math.max(kubectlCpu, 0.1)).toFixed(1)}× | ≤ 2×: ${ok(serveAloneCpu <= 2 * kubectlCpu)} |`,
     `| services.watch to the page during the churn | ${pushes} change events, ${pushedMB.toFixed(1)} MB (${(pushedMB / wall).toFixed(2)} MB/s, ${((1000 * pushedMB) / Math.max(pushes, 1)).toFixed(0)} KB each) | — | — | — |`,
     '',
-    `The difference between the two CPU rows is what services.watch costs serve with a page open (a snapshot, then the services that changed, each whole, at most every 40 ms): ${(serveCpu - serveAloneCpu).toFixed(1)} % of a core here.`,
+    `The difference between the two CPU rows is what services.watch costs serve with a page open (a snapshot, then the services that changed, whole or as instance patches, at most every 40 ms): ${(serveCpu - serveAloneCpu).toFixed(1)} % of a core here.`,
   ].join('\n');
   console.log(md);
   if (!args.includes('--no-write')) writePerfSection(join(root, 'docs', 'performance.md'), 'kube', md);
