@@ -31,15 +31,17 @@ const find = (): Service | undefined => {
   }
 };
 const shown = find();
-say({ ev: 'ready', startMs: synced - t0, recoverMs: Date.now() - synced, running: shown?.running, desired: shown?.desired });
+// The engine's running containers: what the crash tests compare with `docker ps` (Service.running counts only ready ones).
+const up = (s: Service | undefined) => s?.instances.filter((i) => i.state === 'running').length ?? 0;
+say({ ev: 'ready', startMs: synced - t0, recoverMs: Date.now() - synced, running: shown ? up(shown) : undefined, desired: shown?.desired });
 let last = '';
 core.services.on('change', () => {
   const s = find();
-  const now = JSON.stringify({ running: s?.running ?? 0, total: s?.instances.length ?? 0 });
+  const now = JSON.stringify({ running: up(s), total: s?.instances.length ?? 0 });
   if (now !== last) say({ ev: 'progress', ...JSON.parse((last = now)) });
 });
 
-const summary = (s: Service) => ({ running: s.running, desired: s.desired, states: s.instances.map((i) => i.state) });
+const summary = (s: Service) => ({ running: up(s), desired: s.desired, states: s.instances.map((i) => i.state) });
 
 for (let next = await lines.next(); !next.done; next = await lines.next()) {
   const line = next.value;

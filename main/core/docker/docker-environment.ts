@@ -121,12 +121,13 @@ export class DockerEnvironment extends EventEmitter<{ removed: []; change: [] }>
     return this.terminals.open({ start: dockerShell(this.engine, target.id, { cols: r.cols, rows: r.rows }), emit: r.emit, backlog: r.backlog });
   }
 
-  inspect(instance: string): Promise<InstanceInspect> {
+  // async: an unknown name rejects like every other failure of the call, instead of throwing at the caller.
+  async inspect(instance: string): Promise<InstanceInspect> {
     const { instance: target } = this.services.findInstance(instance);
     return inspectContainer(this.engine.api, this.id, target.id);
   }
 
-  revealEnv(instance: string, name: string): Promise<string> {
+  async revealEnv(instance: string, name: string): Promise<string> {
     const { instance: target } = this.services.findInstance(instance);
     return revealContainerEnv(this.engine.api, target.id, name);
   }
