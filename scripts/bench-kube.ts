@@ -17,9 +17,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { KubeFixture } from '../test/fixtures/kube-apiserver/server';
@@ -39,6 +39,9 @@ const NAMESPACES = Math.min(num('--namespaces', 50, 500), DEPLOYMENTS);
 const SECONDS = num('--seconds', 60, 300);
 const RATE = num('--rate', 100, 1000);
 const ALONE_SECONDS = Math.min(20, SECONDS);
+/** `--profile DIR`: CPU profiles of the page (pick → full view) and of serve (whole run) into DIR; `--view-only`: stop after the full view. */
+const PROFILE_DIR = args.includes('--profile') ? resolve(args[args.indexOf('--profile') + 1] ?? 'bench-profile') : undefined;
+const VIEW_ONLY = args.includes('--view-only');
 const CONTEXT = 'bench-kube';
 const ENV = `kube:${CONTEXT}`;
 const root = process.cwd();
@@ -138,7 +141,7 @@ interface PodRef {
 }
 
 /** Writes the objects into the fixture's store directly (its controller is stopped: it would start every pod itself). */
-function populate(f: KubeFixture): PodRef[] {
+export function populate(f: KubeFixture): PodRef[] {
   const store = f.store;
   for (let n = 0; n < NAMESPACES; n++) {
     const name = nsOf(n);
@@ -234,7 +237,8 @@ function kubectl(kubeconfig: string, ...a: string[]): Promise<{ seconds: number;
 }
 
 async function startServe(kubeconfig: string): Promise<{ url: string; pid: number }> {
-  const p = spawn(process.execPath, ['dist/main/cli.js', 'serve', '--port', '0'], {
+  const prof = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [];
+  const p = spawn(process.execPath, [...prof, 'dist/main/cli.js', 'serve', '--port', '0'], {
     cwd: root,
     env: {
       ...process.env,
@@ -336,7 +340,7 @@ async function main(): Promise<void> {
 
   // 1. Baseline: kubectl get pods -A, three times.
   const kc = [];
-  for (let i = 0; i < 3; i++) kc.push(await kubectl(kubeconfig, 'get', 'pods', '-A'));
+  for (let i = 0; i < (VIEW_ONLY ? 1 : 3); i++) kc.push(await kubectl(kubeconfig, 'get', 'pods', '-A'));
   if (kc[0]!.lines !== PODS + 1) throw new Error(`kubectl listed ${kc[0]!.lines - 1} pods, not ${PODS}`);
   const kubectlSeconds = median(kc.map((k) => k.seconds));
   const kubectlRss = median(kc.map((k) => k.maxRssMb));
@@ -381,6 +385,12 @@ async function main(): Promise<void> {
     .click();
   await waitRows(page, Math.ceil(DEPLOYMENTS / NAMESPACES), 60_000);
   const rowsSeen = waitRows(page, DEPLOYMENTS, 120_000);
+  const profiler = PROFILE_DIR ? await page.context().newCDPSession(page) : undefined;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 500 });
+    await profiler.send('Profiler.start');
+  }
   const t0 = Date.now();
   const picked = await apiCall(url, 'environments.setNamespaces', { id: ENV, namespaces: 'all' });
   const pickedMs = Date.now() - t0;
@@ -391,6 +401,15 @@ async function main(): Promise<void> {
   if (allNamespaces) fullAt = await rowsSeen;
   else rowsSeen.catch(() => {});
   const fullViewMs = fullAt - t0;
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    mkdirSync(PROFILE_DIR!, { recursive: true });
+    writeFileSync(join(PROFILE_DIR!, 'page.cpuprofile'), JSON.stringify(profile));
+  }
+  if (VIEW_ONLY) {
+    console.error(`full view ${(fullViewMs / 1000).toFixed(2)} s (the pick answered after ${(pickedMs / 1000).toFixed(2)} s)`);
+    return;
+  }
   await sleep(2000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -463,9 +482,10 @@ async function main(): Promise<void> {
   if (!args.includes('--no-write')) writePerfSection(join(root, 'docs', 'performance.md'), 'kube', md);
 }
 
-main()
-  .catch((e: unknown) => {
-    console.error(`bench:kube failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 1;
-  })
-  .finally(cleanup);
+if (import.meta.main)
+  main()
+    .catch((e: unknown) => {
+      console.error(`bench:kube failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exitCode = 1;
+    })
+    .finally(cleanup);

@@ -12,6 +12,13 @@ import type { ApiImpl, CoreLike } from './contract';
 
 /** Service changes are pushed at most this often: a burst of engine events becomes one update. */
 const SERVICES_COALESCE_MS = 40;
+/**
+ * After a push that changed this many services (a namespace picked: a thousand workloads filling in
+ * with their pods), the next waits longer: fewer, bigger updates leave the CPU to the listing itself
+ * and spare the window re-rendering rows that are still filling in.
+ */
+const BURST_SERVICES = 50;
+const BURST_COALESCE_MS = 250;
 
 /**
  * Drivers keep unchanged services the same object (===), so this runs only for rebuilt ones: a
@@ -93,19 +100,23 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         const d = env.services;
         let timer: NodeJS.Timeout | undefined;
         let last: Service[] | undefined;
+        let wait = SERVICES_COALESCE_MS;
         const push = () => {
           timer = undefined;
           const list = d.list();
           if (list === last) return;
+          let size = list.length;
           if (!last) sink.next({ kind: 'snapshot', services: list });
           else {
             const changes = diffServices(last, list, sameContent);
+            size = changes ? changes.upserts.length + (changes.patches?.length ?? 0) : 0;
             if (changes) sink.next(changes);
           }
+          wait = size >= BURST_SERVICES ? BURST_COALESCE_MS : SERVICES_COALESCE_MS;
           last = list;
         };
         const on = () => {
-          timer ??= setTimeout(push, SERVICES_COALESCE_MS);
+          timer ??= setTimeout(push, wait);
         };
         d.on('change', on);
         const stopWaiting = env.onceSynced(push);

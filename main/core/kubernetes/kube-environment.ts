@@ -19,7 +19,8 @@ import { clientNode, configFor, describeKubeError, probeCluster } from './kubeco
 import { KubeMetricsHub } from './kube-metrics';
 import { inspectPod, revealPodEnv } from './kube-inspect';
 import { KubeServices } from './kube-services';
-import { notRunning, podShell, terminalsOf } from './kube-terminal';
+import { Terminals } from '../env/terminals';
+import { notRunning, podShell } from './kube-terminal';
 import { parseServiceId } from './model';
 import { log } from '../log';
 
@@ -75,6 +76,8 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
     readonly context: KubeContext,
     private readonly base: K8s.KubeConfig,
     private readonly maxReplicas: number,
+    /** The core's registry, so terminal.input/resize/flow find a pod's shell by id alone, as they find a container's. */
+    private readonly terminals: Terminals = new Terminals(),
   ) {
     super();
     this.setMaxListeners(0); // every open stream listens for changes and removal
@@ -193,7 +196,7 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
     const ref = live.podRef(pod.id) ?? { ns: this.podNamespace(pod), name: pod.name, container: live.containerOf(pod.name, this.podNamespace(pod)) };
     const running = () => this.list().some((s) => s.instances.some((i) => i.id === pod.id && i.state === 'running'));
     const target = { kc: this.kc!, context: this.name, ns: ref.ns, pod: ref.name, container: ref.container, running };
-    return terminalsOf(this).open({ start: podShell(target, { cols: r.cols, rows: r.rows }), emit: r.emit, backlog: r.backlog });
+    return this.terminals.open({ start: podShell(target, { cols: r.cols, rows: r.rows }), emit: r.emit, backlog: r.backlog });
   }
 
   async inspect(instance: string): Promise<InstanceInspect> {

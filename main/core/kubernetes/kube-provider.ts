@@ -7,7 +7,6 @@ import type { DriverRegistry, EnvironmentProvider } from '../env/registry';
 import { Terminals } from '../env/terminals';
 import { log } from '../log';
 import { KubeEnvironment } from './kube-environment';
-import { shareTerminals } from './kube-terminal';
 import { describeKubeError, kubeconfigPaths, listContexts, loadKubeConfig } from './kubeconfig';
 import { contextDigests, diffContexts, watchFiles } from './kubeconfig-watch';
 
@@ -63,8 +62,7 @@ export class KubeconfigProvider implements EnvironmentProvider {
     for (const name of [...changed, ...added]) {
       const c = byName.get(name);
       if (!c || !kc) continue;
-      const d = new KubeEnvironment(c, kc, this.maxReplicas);
-      shareTerminals(d, this.terminals);
+      const d = new KubeEnvironment(c, kc, this.maxReplicas, this.terminals);
       if (!registry.has(d.id)) registry.add(d);
     }
     if (added.length + removed.length + changed.length) log('kube').info({ added, removed, changed }, 'kubeconfig contexts loaded');

@@ -7,7 +7,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type * as K8s from '@kubernetes/client-node';
 import { ApiError } from '../../common/errors';
 import type { Instance } from '../../common/model';
-import { NO_SHELL_MESSAGE, SHELL_SCRIPT, Terminals, type StartTerminal } from '../env/terminals';
+import { NO_SHELL_MESSAGE, SHELL_SCRIPT, type StartTerminal } from '../env/terminals';
 import { clientNode, describeKubeError } from './kubeconfig';
 
 export interface PodShellTarget {
@@ -19,19 +19,6 @@ export interface PodShellTarget {
   container: string | undefined;
   /** Whether the pod still runs, to say why a shell ended. */
   running: () => boolean;
-}
-
-// Each context's driver is given the core's registry by the provider that makes it, so
-// terminal.input/resize/flow find a pod's shell by id alone, as they find a container's.
-const registries = new WeakMap<object, Terminals>();
-let unshared: Terminals | undefined;
-
-export function shareTerminals(driver: object, terminals: Terminals): void {
-  registries.set(driver, terminals);
-}
-
-export function terminalsOf(driver: object): Terminals {
-  return registries.get(driver) ?? (unshared ??= new Terminals());
 }
 
 /** The CONFLICT a pod that does not run gets, in the words kubectl uses for its phase. */

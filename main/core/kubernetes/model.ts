@@ -13,6 +13,20 @@ import { readiness } from '../../common/readiness';
 // actions are addressed by them; names are DNS-1123 on any real API server, where the policy
 // changes nothing, so pods are still found, deleted and followed by name.
 
+/**
+ * Namespaces, nodes and images repeat across thousands of pods, but each parsed pod brings its own
+ * copy of each string: made safe once, and one copy kept (30,000 pods, a handful of distinct values).
+ */
+const shared = new Map<string, string>();
+function sharedText(s: string): string {
+  let out = shared.get(s);
+  if (out === undefined) {
+    if (shared.size >= 10_000) shared.clear();
+    shared.set(s, (out = plainText(s)));
+  }
+  return out;
+}
+
 export function podToInstance(p: V1Pod): Instance {
   const statuses = p.status?.containerStatuses ?? [];
   const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -29,7 +43,7 @@ export function podToInstance(p: V1Pod): Instance {
     id: uid,
     shortId: plainText(uid.replace(/-/g, '').slice(0, 12)),
     name: plainText(p.metadata?.name ?? ''),
-    image: plainText(p.spec?.containers?.[0]?.image ?? ''),
+    image: sharedText(p.spec?.containers?.[0]?.image ?? ''),
     state,
     health,
     ...(state === 'running' && started ? { startedAt: started } : {}),
@@ -37,8 +51,8 @@ export function podToInstance(p: V1Pod): Instance {
     ports: [],
     restartCount: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
     ...(state === 'exited' && terminated ? { exitCode: terminated.exitCode } : {}),
-    ...(p.spec?.nodeName ? { node: plainText(p.spec.nodeName) } : {}),
-    ...(p.metadata?.namespace ? { namespace: plainText(p.metadata.namespace) } : {}),
+    ...(p.spec?.nodeName ? { node: sharedText(p.spec.nodeName) } : {}),
+    ...(p.metadata?.namespace ? { namespace: sharedText(p.metadata.namespace) } : {}),
   };
 }
 

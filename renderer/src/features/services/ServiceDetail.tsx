@@ -114,10 +114,7 @@ export function ServiceDetail({ service }: { service: Service }) {
             <p className="muted pad">No instance to inspect. Scale up to start one.</p>
           )
         ) : env && !env.capabilities.terminal ? (
-          <p className="muted pad">
-            {env.name} offers no terminals into its instances in this version of Fleetdeck
-            {env.kind === 'kubernetes' ? '; use kubectl exec meanwhile.' : '.'}
-          </p>
+          <p className="muted pad">{env.name} offers no terminals into its instances.</p>
         ) : termInstance && termInstance.state === 'running' ? (
           <>
             {running.length > 1 ? (
