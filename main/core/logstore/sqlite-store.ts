@@ -1,0 +1,223 @@
+/**
+ * The app's log store: SQLite (FTS5) in a worker thread. This side only queues and forwards, and
+ * bounds what it holds: lines not yet stored beyond MAX_LINES / MAX_CHARS are dropped and counted,
+ * so memory stays flat however fast containers write. A worker that dies is started again.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { InstanceMark, LogHistogram, LogHit, LogSearch, LogSearchResult, LogStore, LogStoreLimits, LogStoreStats, StoredLine } from './types';
+import type { FromWorker, Op, ToWorker, WorkerData } from './protocol';
+
+/** Lines (and their characters) appended but not yet stored, beyond which new lines are dropped. */
+const MAX_LINES = 200_000;
+const MAX_CHARS = 64 * 1024 * 1024;
+/** Lines are sent to the worker in batches of at most this many. */
+const BATCH = 2000;
+/** A problem about dropped lines is shown this long after the last drop. */
+const DROP_NOTICE_MS = 60_000;
+
+export interface SqliteLogStoreOptions {
+  dir: string;
+  limits?: Partial<LogStoreLimits>;
+  log?: Pick<Logger, 'warn' | 'error'>;
+}
+
+interface Call {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+function workerFile(): { url: URL; execArgv?: string[] } {
+  const bundled = new URL('./log-store-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return { url: bundled };
+  // Running from the sources (tests, tsx): the worker needs the TypeScript loader too. It inherits
+  // this thread's flags (so `node --import tsx` carries over); otherwise tsx is added.
+  const url = new URL('./store-worker.ts', import.meta.url);
+  return process.execArgv.some((a) => a.includes('tsx')) ? { url } : { url, execArgv: ['--import', 'tsx'] };
+}
+
+export class SqliteLogStore implements LogStore {
+  private worker: Worker | undefined;
+  private queued: StoredLine[] = [];
+  private queuedChars = 0;
+  /** Sent and not yet reported done, oldest first: [lines, chars] per batch. */
+  private sent: [number, number][] = [];
+  private sentLines = 0;
+  private sentChars = 0;
+  private dropped = 0;
+  private lastDrop = 0;
+  private restarted: string | undefined;
+  private calls = new Map<number, Call>();
+  private nextCall = 1;
+  private sendScheduled = false;
+  private closing = false;
+  private crashes: number[] = [];
+  private readonly data: WorkerData;
+
+  constructor(private readonly opts: SqliteLogStoreOptions) {
+    this.data = { dir: opts.dir, limits: opts.limits ?? {} };
+    this.start();
+  }
+
+  private start(): void {
+    const { url, execArgv } = workerFile();
+    const w = new Worker(url, execArgv ? { workerData: this.data, execArgv } : { workerData: this.data });
+    this.worker = w;
+    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('error', (e) => this.opts.log?.error({ err: e.message }, 'log store worker failed'));
+    w.on('exit', (code) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      if (this.closing) return;
+      this.lost(`stopped (exit code ${code})`);
+    });
+  }
+
+  /** The worker is gone: what it held is lost, calls fail, and a new one starts (later if it keeps dying). */
+  private lost(why: string): void {
+    const lost = this.sentLines;
+    this.sent = [];
+    this.sentLines = this.sentChars = 0;
+    if (lost > 0) this.drop(lost);
+    for (const c of this.calls.values()) c.reject(new Error(`The log store ${why}.`));
+    this.calls.clear();
+    this.opts.log?.warn({ lost }, `log store worker ${why}; restarting it`);
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < 60_000);
+    this.crashes.push(now);
+    this.restarted = `The log store ${why} and was restarted${lost ? `; ${lost} lines were not stored` : ''}.`;
+    const delay = this.crashes.length > 3 ? 10_000 : 0;
+    setTimeout(() => {
+      if (!this.closing && !this.worker) {
+        this.start();
+        this.sendSoon();
+      }
+    }, delay).unref();
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.kind === 'done') {
+      let n = m.lines;
+      this.sentLines -= n;
+      while (n > 0 && this.sent.length > 0) {
+        const head = this.sent[0]!;
+        const take = Math.min(n, head[0]);
+        const chars = Math.round((head[1] * take) / head[0]);
+        head[0] -= take;
+        head[1] -= chars;
+        this.sentChars -= chars;
+        n -= take;
+        if (head[0] === 0) this.sent.shift();
+      }
+      if (this.sent.length === 0) this.sentLines = this.sentChars = 0;
+    } else if (m.kind === 'reply') {
+      const c = this.calls.get(m.id);
+      this.calls.delete(m.id);
+      if (m.error !== undefined) c?.reject(new Error(m.error));
+      else c?.resolve(m.value);
+    } else {
+      this.opts.log?.error({ err: m.error }, 'log store could not open its database');
+    }
+  }
+
+  private drop(n: number): void {
+    this.dropped += n;
+    this.lastDrop = Date.now();
+  }
+
+  append(lines: StoredLine[]): void {
+    if (this.closing) return;
+    for (const l of lines) {
+      const chars = l.text.length + 64;
+      if (this.queued.length + this.sentLines >= MAX_LINES || this.queuedChars + this.sentChars + chars > MAX_CHARS) {
+        this.drop(1);
+        continue;
+      }
+      this.queued.push(l);
+      this.queuedChars += chars;
+    }
+    this.sendSoon();
+  }
+
+  private sendSoon(): void {
+    if (this.sendScheduled) return;
+    this.sendScheduled = true;
+    setImmediate(() => {
+      this.sendScheduled = false;
+      this.send();
+    });
+  }
+
+  private send(): void {
+    const w = this.worker;
+    if (!w) return;
+    while (this.queued.length > 0) {
+      const batch = this.queued.splice(0, BATCH);
+      const chars = batch.reduce((s, l) => s + l.text.length + 64, 0);
+      this.queuedChars -= chars;
+      this.sent.push([batch.length, chars]);
+      this.sentLines += batch.length;
+      this.sentChars += chars;
+      w.postMessage({ kind: 'append', lines: batch } satisfies ToWorker);
+    }
+  }
+
+  private call<T>(op: Op, ...args: unknown[]): Promise<T> {
+    this.send();
+    const w = this.worker;
+    if (!w) return Promise.reject(new Error('The log store is restarting; try again in a moment.'));
+    const id = this.nextCall++;
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      w.postMessage({ kind: 'call', id, op, args } satisfies ToWorker);
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.call('flush');
+  }
+
+  search(s: LogSearch): Promise<LogSearchResult> {
+    return this.call('search', s);
+  }
+
+  histogram(s: Omit<LogSearch, 'order' | 'limit' | 'after'> & { from: number; to: number; buckets: number }): Promise<LogHistogram> {
+    return this.call('histogram', s);
+  }
+
+  around(id: number, before: number, after: number): Promise<LogHit[]> {
+    return this.call('around', id, before, after);
+  }
+
+  mark(env: string, instanceId: string): Promise<InstanceMark | undefined> {
+    return this.call('mark', env, instanceId);
+  }
+
+  async stats(): Promise<LogStoreStats> {
+    const st = await this.call<LogStoreStats>('stats');
+    const problems = [st.problem];
+    if (this.dropped > 0 && Date.now() - this.lastDrop < DROP_NOTICE_MS)
+      problems.push(`${this.dropped} lines were not stored: they came faster than they could be written. Storing resumes when they slow down.`);
+    if (this.restarted && Date.now() - (this.crashes.at(-1) ?? 0) < DROP_NOTICE_MS) problems.push(this.restarted);
+    const problem = problems.filter(Boolean).join(' ');
+    return problem ? { ...st, problem } : st;
+  }
+
+  /** Lines dropped since the store started (worker restarts and back-pressure), for the record. */
+  get droppedLines(): number {
+    return this.dropped;
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    try {
+      await this.call('close');
+    } finally {
+      this.closing = true;
+      await this.worker?.terminate();
+      this.worker = undefined;
+    }
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * The log database as the worker owns it: opening (a corrupt file is moved aside), writing lines
+ * in blocks, pruning to the limits, and the faults that stop storing without stopping the app.
+ */
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { LogStoreLimits, StoredLine } from './types';
+import { BlockCache, encodeBlock, type Block } from './blocks';
+import { SCHEMA, packMeta } from './schema';
+
+export const DEFAULT_LIMITS: LogStoreLimits = { maxBytes: 1024 ** 3, maxAgeMs: 7 * 24 * 3600_000 };
+
+/** Lines of one instance are gathered into a block of at most this many, or for at most BLOCK_MS. */
+export const BLOCK_LINES = 256;
+export const BLOCK_MS = 1000;
+const PAGE = 4096;
+/** After a full disk, writes are tried again this long after (lines meanwhile are dropped). */
+const FULL_RETRY_MS = 10_000;
+
+export const DISK_FULL = 'The disk is full: lines are not being stored. Free some space; storing resumes by itself.';
+
+export interface Source {
+  id: number;
+  env: string;
+  service: string;
+  instance: string;
+  instanceId: string;
+}
+
+interface Pending {
+  source: Source;
+  lines: StoredLine[];
+  since: number;
+}
+
+/** SQLite's primary result code (node:sqlite gives the extended one). */
+function sqliteCode(e: unknown): number | undefined {
+  const code = (e as { errcode?: unknown } | undefined)?.errcode;
+  return typeof code === 'number' ? code & 0xff : undefined;
+}
+const SQLITE_FULL = 13;
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+
+export function isCorruption(e: unknown): boolean {
+  const c = sqliteCode(e);
+  return c === SQLITE_CORRUPT || c === SQLITE_NOTADB;
+}
+
+export class LogDatabase {
+  db!: DatabaseSync;
+  readonly cache = new BlockCache();
+  readonly file: string;
+  problem: string | undefined;
+  private sourcesById = new Map<number, Source>();
+  private sourcesByKey = new Map<string, Source>();
+  private pending = new Map<number, Pending>();
+  private pendingLines = 0;
+  private nextId = 1;
+  private fullUntil = 0;
+  private stmts!: {
+    block: StatementSync;
+    line: StatementSync;
+    fts: StatementSync;
+    blockData: StatementSync;
+  };
+  private readonly limits: LogStoreLimits;
+  /** Bytes the database file may use: the WAL gets the rest of maxBytes. */
+  private readonly budget: number;
+  private readonly walLimit: number;
+
+  constructor(
+    readonly dir: string,
+    limits: Partial<LogStoreLimits> = {},
+    private readonly onDropped: (n: number) => void = () => {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.file = join(dir, 'logs.db');
+    this.walLimit = Math.max(64 * 1024, Math.min(16 * 1024 ** 2, Math.floor(this.limits.maxBytes / 8)));
+    this.budget = this.limits.maxBytes - this.walLimit;
+    this.open();
+  }
+
+  private open(): void {
+    try {
+      this.openFile();
+    } catch (e) {
+      if (!isCorruption(e)) throw e;
+      this.moveAside();
+      this.openFile();
+    }
+  }
+
+  private openFile(): void {
+    const db = new DatabaseSync(this.file);
+    try {
+      // auto_vacuum only takes before the first table is created.
+      db.exec(`PRAGMA page_size = ${PAGE}; PRAGMA auto_vacuum = INCREMENTAL`);
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+      db.exec(`PRAGMA journal_size_limit = ${this.walLimit}; PRAGMA wal_autocheckpoint = ${Math.max(16, Math.floor(this.walLimit / PAGE / 2))}`);
+      db.exec('BEGIN');
+      for (const s of SCHEMA) db.exec(s);
+      db.exec('COMMIT');
+      // Reads every table's root: a damaged file says so now rather than at the first search.
+      db.prepare('SELECT (SELECT max(id) FROM lines), (SELECT count(*) FROM sources), (SELECT max(id) FROM blocks)').get();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    this.db = db;
+    this.stmts = {
+      block: db.prepare('INSERT INTO blocks (source, first, n, t0, t1, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      line: db.prepare('INSERT INTO lines (id, t, block, meta) VALUES (?, ?, ?, ?)'),
+      fts: db.prepare('INSERT INTO fts (rowid, text) VALUES (?, ?)'),
+      blockData: db.prepare('SELECT data, first FROM blocks WHERE id = ?'),
+    };
+    const max = db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null };
+    this.nextId = (max.m ?? 0) + 1;
+    this.sourcesById.clear();
+    this.sourcesByKey.clear();
+    for (const r of db.prepare('SELECT id, env, service, instance, instance_id FROM sources').all()) {
+      const s = { id: Number(r.id), env: String(r.env), service: String(r.service), instance: String(r.instance), instanceId: String(r.instance_id) };
+      this.sourcesById.set(s.id, s);
+      this.sourcesByKey.set(sourceKey(s), s);
+    }
+    this.cache.clear();
+  }
+
+  /** Keeps the damaged file for a post-mortem (it may hold lines someone wants) and starts anew. */
+  private moveAside(): void {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const aside = `${this.file}.corrupt-${stamp}`;
+    renameSync(this.file, aside);
+    for (const ext of ['-wal', '-shm']) rmSync(this.file + ext, { force: true });
+    this.problem = `The log store was damaged; it was moved aside to ${aside} and a new one started. Lines stored before are not searchable.`;
+  }
+
+  /** After an error: a corrupt database is replaced (and true returned, so the caller may retry). */
+  recover(e: unknown): boolean {
+    if (!isCorruption(e)) return false;
+    try {
+      this.db.close();
+    } catch {
+      // closing a damaged database may fail too; it is being replaced either way
+    }
+    this.moveAside();
+    this.openFile();
+    return true;
+  }
+
+  source(id: number): Source | undefined {
+    return this.sourcesById.get(id);
+  }
+
+  sources(): Iterable<Source> {
+    return this.sourcesById.values();
+  }
+
+  block(id: number): Block | undefined {
+    return this.cache.get(id, () => this.stmts.blockData.get(id) as { data: Uint8Array; first: number } | undefined);
+  }
+
+  private sourceOf(l: StoredLine): Source {
+    const key = sourceKey(l);
+    let s = this.sourcesByKey.get(key);
+    if (!s) {
+      const r = this.db
+        .prepare('INSERT INTO sources (env, service, instance, instance_id) VALUES (?, ?, ?, ?) RETURNING id')
+        .get(l.env, l.service, l.instance, l.instanceId) as { id: number };
+      s = { id: Number(r.id), env: l.env, service: l.service, instance: l.instance, instanceId: l.instanceId };
+      this.sourcesByKey.set(key, s);
+      this.sourcesById.set(s.id, s);
+    }
+    return s;
+  }
+
+  /** Gathers lines into their instance's block; returns whether a block is full and due. */
+  add(lines: StoredLine[], now = Date.now()): boolean {
+    if (now < this.fullUntil) {
+      this.onDropped(lines.length);
+      return false;
+    }
+    let due = false;
+    // Sources are created outside the write transaction: few, and needed to know the block.
+    for (const l of lines) {
+      let s: Source;
+      try {
+        s = this.sourceOf(l);
+      } catch (e) {
+        this.fail(e, 1);
+        continue;
+      }
+      let p = this.pending.get(s.id);
+      if (!p) this.pending.set(s.id, (p = { source: s, lines: [], since: now }));
+      p.lines.push(l);
+      this.pendingLines++;
+      if (p.lines.length >= BLOCK_LINES) due = true;
+    }
+    return due;
+  }
+
+  get pendingCount(): number {
+    return this.pendingLines;
+  }
+
+  /** Writes full blocks (all blocks with `all`, or those older than BLOCK_MS) in one transaction. */
+  write(all: boolean, now = Date.now()): number {
+    const ready: Pending[] = [];
+    for (const p of this.pending.values()) if (all || p.lines.length >= BLOCK_LINES || now - p.since >= BLOCK_MS) ready.push(p);
+    if (ready.length === 0) return 0;
+    let n = 0;
+    for (const p of ready) {
+      this.pending.delete(p.source.id);
+      n += p.lines.length;
+    }
+    this.pendingLines -= n;
+    try {
+      this.db.exec('BEGIN');
+      for (const p of ready) for (let i = 0; i < p.lines.length; i += BLOCK_LINES) this.writeBlock(p.source, p.lines.slice(i, i + BLOCK_LINES));
+      this.db.exec('COMMIT');
+      if (this.problem === DISK_FULL) this.problem = undefined;
+    } catch (e) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      this.fail(e, n);
+      return 0;
+    }
+    this.pruneIfBig();
+    return n;
+  }
+
+  private writeBlock(s: Source, lines: StoredLine[]): void {
+    let t0 = Infinity;
+    let t1 = -Infinity;
+    for (const l of lines) {
+      if (l.t < t0) t0 = l.t;
+      if (l.t > t1) t1 = l.t;
+    }
+    const first = this.nextId;
+    const data = encodeBlock(lines.map((l) => l.text));
+    const r = this.stmts.block.run(s.id, first, lines.length, t0, t1, data);
+    const block = Number(r.lastInsertRowid);
+    for (const l of lines) {
+      const id = this.nextId++;
+      this.stmts.line.run(id, l.t, block, packMeta(s.id, l.stream, l.level));
+      this.stmts.fts.run(id, l.text);
+    }
+  }
+
+  private fail(e: unknown, lines: number): void {
+    this.onDropped(lines);
+    this.nextId = ((this.db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null }).m ?? 0) + 1;
+    if (sqliteCode(e) === SQLITE_FULL) {
+      this.problem = DISK_FULL;
+      this.fullUntil = Date.now() + FULL_RETRY_MS;
+      return;
+    }
+    if (this.recover(e)) return;
+    throw e;
+  }
+
+  /** Pages in use (free pages are reused before the file grows). */
+  usedBytes(): number {
+    const pages = Number((this.db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count);
+    const free = Number((this.db.prepare('PRAGMA freelist_count').get() as { freelist_count: number }).freelist_count);
+    return (pages - free) * PAGE;
+  }
+
+  fileBytes(): number {
+    let n = 0;
+    for (const f of [this.file, this.file + '-wal']) if (existsSync(f)) n += statSync(f).size;
+    return n;
+  }
+
+  /** page_count is a header read: cheap enough after every write transaction. */
+  private pruneIfBig(): void {
+    if (this.usedBytes() > this.budget * 0.9) this.prune();
+  }
+
+  /** Drops the oldest blocks: those past maxAgeMs, then until the file is at 3/4 of its budget. */
+  prune(now = Date.now()): void {
+    try {
+      const old = this.db.prepare('SELECT id, first, n FROM blocks WHERE t1 < ? ORDER BY t1 LIMIT 1000');
+      for (let rows = old.all(now - this.limits.maxAgeMs); rows.length > 0; rows = old.all(now - this.limits.maxAgeMs)) this.dropBlocks(rows);
+      for (let round = 0; round < 20; round++) {
+        const used = this.usedBytes();
+        if (used <= this.budget * 0.75) break;
+        const lines = Number((this.db.prepare('SELECT sum(n) AS c FROM blocks').get() as { c: number | null }).c) || 1;
+        const drop = Math.max(BLOCK_LINES, Math.ceil(((used - this.budget * 0.7) / used) * lines));
+        const rows: Record<string, unknown>[] = [];
+        let sum = 0;
+        for (const r of this.db.prepare('SELECT id, first, n FROM blocks ORDER BY t1').iterate()) {
+          rows.push(r);
+          sum += Number(r.n);
+          if (sum >= drop) break;
+        }
+        if (rows.length === 0) break;
+        this.dropBlocks(rows);
+      }
+      // Free pages are reused by the next writes; the file shrinks only if it is over its limit.
+      const pages = Number((this.db.prepare('PRAGMA page_count').get() as { page_count: number }).page_count);
+      if (pages * PAGE > this.budget) this.db.exec('PRAGMA incremental_vacuum');
+    } catch (e) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (sqliteCode(e) === SQLITE_FULL) return; // deleting needs a little room too; retried on the timer
+      if (!this.recover(e)) throw e;
+    }
+  }
+
+  private dropBlocks(rows: Record<string, unknown>[]): void {
+    const lines = this.db.prepare('DELETE FROM lines WHERE id BETWEEN ? AND ?');
+    const fts = this.db.prepare('DELETE FROM fts WHERE rowid BETWEEN ? AND ?');
+    const block = this.db.prepare('DELETE FROM blocks WHERE id = ?');
+    this.db.exec('BEGIN');
+    for (const r of rows) {
+      const first = Number(r.first);
+      const last = first + Number(r.n) - 1;
+      lines.run(first, last);
+      fts.run(first, last);
+      block.run(Number(r.id));
+      this.cache.forget(Number(r.id));
+    }
+    this.db.exec('COMMIT');
+  }
+
+  close(): void {
+    try {
+      this.write(true);
+    } finally {
+      this.db.close();
+    }
+  }
+}
+
+function sourceKey(l: { env: string; instanceId: string; service: string; instance: string }): string {
+  return `${l.env}\u0000${l.instanceId}\u0000${l.service}\u0000${l.instance}`;
+}
