@@ -1,5 +1,7 @@
 /** Command-line parsing for `fleetdeck`: pure, so it is tested without starting anything. */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { LogLevel } from '../common/model';
+import { parseTime } from './time';
 
 /** Which environment a command acts on: `--env ID`, or kubectl's `--context` and `-n`. */
 export interface TargetOptions {
@@ -17,7 +19,22 @@ export type Command =
   | { cmd: 'ls'; json: boolean; target: TargetOptions }
   | { cmd: 'scale'; service: string; replicas: number; wait: boolean; yes: boolean; json: boolean; timeoutS: number; target: TargetOptions }
   | { cmd: 'restart'; service: string; json: boolean; target: TargetOptions }
-  | { cmd: 'logs'; ref: string; tail: number; raw: boolean; json: boolean; target: TargetOptions }
+  | {
+      cmd: 'logs';
+      /** A service or instance; absent with --request (every service). */
+      ref?: string;
+      follow: boolean;
+      /** Lines of history: per instance when following, in all otherwise. */
+      tail: number;
+      since?: number;
+      until?: number;
+      grep?: string;
+      level?: LogLevel;
+      request?: string;
+      raw: boolean;
+      json: boolean;
+      target: TargetOptions;
+    }
   | { cmd: 'inspect'; instance: string; json: boolean; target: TargetOptions }
   | { cmd: 'version' }
   | { cmd: 'help'; topic?: keyof typeof HELP };
@@ -59,12 +76,22 @@ Restarts every instance of a service one at a time, each becoming ready before t
 (Kubernetes: a rollout restart), printing progress on stderr.
 ${TARGET_HELP}
   --json              The service afterwards, as JSON`,
-  logs: `Usage: fleetdeck logs SERVICE|INSTANCE [--env ID | --context NAME] [-n NS] [--tail N] [--raw] [--json]
+  logs: `Usage: fleetdeck logs SERVICE|INSTANCE [-f] [--since T] [--until T] [--grep Q] [--level L] [--tail N]
+                    [--env ID | --context NAME] [-n NS] [--raw] [--json]
+       fleetdeck logs --request ID
 
-Follows the logs of every instance of a service, merged and prefixed (as stern does), or of one
-instance, until Ctrl+C.
+Prints the stored lines of every instance of a service, merged and prefixed (as stern does), or of
+one instance, oldest first; with -f, follows them live until Ctrl+C. Lines are stored while the
+window or "fleetdeck serve" runs, and outlive containers and pods that were replaced.
 ${TARGET_HELP}
-  --tail N            Lines of history per instance first (default 50)
+  -f, --follow        Follow live (history first: --tail lines per instance)
+  --since T           Lines from T on: 30s, 10m, 2h, 7d ago, or a time (2026-12-02T10:00:00Z)
+  --until T           Lines before T (same forms)
+  --grep Q            Only lines matching Q, in the search language (docs/log-search.md): words,
+                      "phrases", field:value, -word, /regex/
+  --level L           Only lines at level L and above (trace, debug, info, warn, error, fatal)
+  --request ID        Every line of every service with this request id, in time order
+  --tail N            The last N lines (default 50 with -f, per instance; 1000 otherwise)
   --raw               JSON lines as they were written, not as message key=value
   --json              One JSON object per line (time, instance, stream, level, text)`,
   inspect: `Usage: fleetdeck inspect INSTANCE [--env ID | --context NAME -n NS] [--json]
@@ -188,14 +215,50 @@ export function parseCommand(argv: string[]): Command {
     case 'logs': {
       const { values, positionals } = parse(
         rest,
-        { ...TARGET_OPTIONS, tail: { type: 'string', default: '50' }, raw: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+        {
+          ...TARGET_OPTIONS,
+          follow: { type: 'boolean', short: 'f', default: false },
+          tail: { type: 'string' },
+          since: { type: 'string' },
+          until: { type: 'string' },
+          grep: { type: 'string' },
+          level: { type: 'string' },
+          request: { type: 'string' },
+          raw: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+        },
         true,
       );
       const [ref, ...extra] = positionals;
-      if (!ref || extra.length) throw new UsageError('usage: fleetdeck logs SERVICE|INSTANCE [--tail N], e.g. fleetdeck logs web');
-      if (!/^\d+$/.test(String(values.tail)) || Number(values.tail) > 10_000)
-        throw new UsageError(`--tail must be a whole number from 0 to 10000, not "${values.tail}".`);
-      return { cmd: 'logs', ref, tail: Number(values.tail), raw: Boolean(values.raw), json: Boolean(values.json), target: targetOf(values) };
+      const request = values.request?.trim();
+      if (extra.length || (!ref && !request) || (ref && request))
+        throw new UsageError('usage: fleetdeck logs SERVICE|INSTANCE [-f] [--since 10m], or fleetdeck logs --request ID; e.g. fleetdeck logs web -f');
+      const follow = Boolean(values.follow);
+      if (follow && request) throw new UsageError('--request prints the stored lines of one request; it does not follow (drop -f).');
+      const tail = values.tail ?? (follow ? '50' : '1000');
+      if (!/^\d+$/.test(tail) || Number(tail) > 10_000) throw new UsageError(`--tail must be a whole number from 0 to 10000, not "${tail}".`);
+      const now = Date.now();
+      const since = values.since !== undefined ? timeOption('--since', values.since, now) : undefined;
+      const until = values.until !== undefined ? timeOption('--until', values.until, now) : undefined;
+      if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must be after --since.');
+      if (follow && until !== undefined) throw new UsageError('--until ends in the past: it cannot be followed (drop -f).');
+      const level = values.level?.toLowerCase();
+      if (level !== undefined && !LEVELS.includes(level as LogLevel))
+        throw new UsageError(`--level must be one of ${LEVELS.join(', ')}, not "${values.level}".`);
+      return {
+        cmd: 'logs',
+        ...(ref ? { ref } : {}),
+        follow,
+        tail: Number(tail),
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+        ...(values.grep !== undefined ? { grep: values.grep } : {}),
+        ...(level ? { level: level as LogLevel } : {}),
+        ...(request ? { request } : {}),
+        raw: Boolean(values.raw),
+        json: Boolean(values.json),
+        target: targetOf(values),
+      };
     }
     case 'inspect': {
       const { values, positionals } = parse(rest, { ...TARGET_OPTIONS, json: { type: 'boolean', default: false } }, true);
@@ -207,6 +270,14 @@ export function parseCommand(argv: string[]): Command {
     default:
       throw new UsageError(`unknown command "${cmd}". Run "fleetdeck help" for the list.`);
   }
+}
+
+const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+function timeOption(flag: string, value: string, now: number): number {
+  const t = parseTime(value, now);
+  if (t === undefined) throw new UsageError(`${flag} takes a duration ago (30s, 10m, 2h, 7d) or a time (2026-12-02T10:00:00Z), not "${value}".`);
+  return t;
 }
 
 function targetOf(v: { env?: unknown; context?: unknown; namespace?: unknown; 'all-namespaces'?: unknown }): TargetOptions {

@@ -113,7 +113,7 @@ async function serve(c: Extract<Command, { cmd: 'serve' }>): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await running.close();
-  core.stop();
+  await core.close(); // what was collected is stored before the process ends
   return 0;
 }
 

@@ -11,20 +11,12 @@ import { applyServicesEvent } from '../common/services-feed';
 import type { Command, TargetOptions } from './args';
 import { formatEnvironments } from './envs';
 import { logOutput } from './logs';
+import type { Io } from './io';
+import { storedLogs } from './stored-logs';
 import { formatServices, isReady, label, notReadyError, progressLine, scaledLine } from './services';
 import { chooseEnvironment, EXIT, resolveInstance, resolveService } from './target';
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  /** stdout is a terminal (colours), stderr is one (progress rewrites its line). */
-  colour: boolean;
-  interactive: boolean;
-  /** Asks a yes/no question on the terminal. */
-  ask(question: string): Promise<boolean>;
-  /** Ctrl+C. */
-  signal: AbortSignal;
-}
+export type { Io };
 
 const SETTLE_MS = 6000;
 const CONNECT_MS = 15_000;
@@ -180,15 +172,22 @@ export async function restart(client: ApiClient, c: Extract<Command, { cmd: 'res
 }
 
 export async function logs(client: ApiClient, c: Extract<Command, { cmd: 'logs' }>, io: Io): Promise<number> {
+  if (!c.ref) return storedLogs(client, c, io, { label: `request ${c.request}` });
   const env = await targetEnvironment(client, c.target);
   const list = await servicesIn(client, env, c.target);
   let target: { serviceId: string } | { instance: string };
+  let stored: { envId: string; serviceId?: string; instance?: string; label: string };
   try {
-    target = { serviceId: resolveService(list, c.ref).id };
+    const svc = resolveService(list, c.ref);
+    target = { serviceId: svc.id };
+    stored = { envId: env.id, serviceId: svc.id, label: label(svc) };
   } catch (e) {
     if (!(e instanceof ApiError) || e.code !== 'NOT_FOUND') throw e;
-    target = { instance: resolveInstance(list, c.ref).instance.id };
+    const found = resolveInstance(list, c.ref);
+    target = { instance: found.instance.id };
+    stored = { envId: env.id, serviceId: found.service.id, instance: found.instance.name, label: found.instance.name };
   }
+  if (!c.follow) return storedLogs(client, c, io, stored);
   const o = { raw: c.raw, colour: io.colour, merged: 'serviceId' in target };
   const colourFor = instanceColours();
   const write = (e: LogEvent) => {

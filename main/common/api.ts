@@ -4,6 +4,7 @@
  * Params are validated here, in pure code, so the engine never sees a malformed request.
  */
 import { z } from 'zod';
+import type { LogHistogram, LogHit, LogSearchResult, LogStoreStats } from './log-store-model';
 import type { AppInfo, Environment, Instance, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
 
 /** 2: services.watch sends a snapshot, then changes (ServicesEvent), no longer the whole list each time. */
@@ -26,6 +27,15 @@ export const replicaCount = z
   .max(100_000, 'That is far more replicas than any engine can run.');
 const terminalSize = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
 const terminalId = z.string().uuid();
+const epochMs = z.number().int().min(0).max(8.64e15);
+/** A search of the stored logs: the query (docs/log-search.md), a time range, a scope. */
+const logScope = {
+  query: z.string().max(2000).default(''),
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  envIds: z.array(environmentId).max(100).optional(),
+  serviceIds: z.array(serviceId).max(500).optional(),
+};
 
 /** Request/response calls. */
 export const methods = {
@@ -84,6 +94,28 @@ export const methods = {
   'terminal.resize': z.object({ terminalId, ...terminalSize }).strict(),
   /** The viewer is behind (paused) or caught up: the shell's output waits meanwhile. */
   'terminal.flow': z.object({ terminalId, paused: z.boolean() }).strict(),
+  /** Stored log lines matching a query, newest first (or oldest), a page at a time (`after`: the last hit's id). */
+  'logs.search': z
+    .object({
+      ...logScope,
+      order: z.enum(['newest', 'oldest']).default('newest'),
+      limit: z.number().int().min(1).max(10_000).default(500),
+      after: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  /** How many stored lines match, per time bucket over [from, to). */
+  'logs.histogram': z
+    .object({ ...logScope, from: epochMs, to: epochMs, buckets: z.number().int().min(1).max(1000).default(60) })
+    .strict()
+    .refine((p) => p.to > p.from, 'The range must end after it starts.'),
+  /** The lines of the same instance around a stored line (for context around a hit). */
+  'logs.around': z
+    .object({ id: z.number().int().min(0), before: z.number().int().min(0).max(500).default(5), after: z.number().int().min(0).max(500).default(5) })
+    .strict(),
+  /** What the log store holds, and why it is not storing if it is not. */
+  'logs.stats': none,
+  /** Which services of an environment keep their logs: all, the ones opened, or none. */
+  'logs.setScope': z.object({ envId: environmentId, scope: z.enum(['all', 'opened', 'none']) }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface MethodResults {
@@ -102,6 +134,11 @@ export interface MethodResults {
   'terminal.input': null;
   'terminal.resize': null;
   'terminal.flow': null;
+  'logs.search': LogSearchResult;
+  'logs.histogram': LogHistogram;
+  'logs.around': LogHit[];
+  'logs.stats': LogStoreStats & { scopes: { envId: string; scope: 'all' | 'opened' | 'none' }[] };
+  'logs.setScope': null;
 }
 
 export type TerminalEvent =

@@ -23,6 +23,9 @@ import { Environments } from './environments';
 import { kubeconfigPaths } from './kubernetes/kubeconfig';
 import { KubeconfigProvider } from './kubernetes/kube-provider';
 import { openLog } from './log';
+import { LogCollector } from './logstore/collector';
+import { limitsOf, logsModeOf, openLogStore, type LogsMode } from './logstore/open-store';
+import type { LogStore } from './logstore/types';
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -32,6 +35,12 @@ export interface CoreOptions {
   stateDir?: string;
   /** Bounds on what one client may hold (tests lower them). */
   sessionLimits?: Partial<SessionLimits>;
+  /**
+   * Whether this process keeps the logs of the services in scope (`collect`: the window and serve),
+   * only searches what is kept (`search`: the CLI, where another Fleetdeck collects), or neither.
+   * Default: collect for serve and desktop, search otherwise; FLEETDECK_LOGS=off turns it off.
+   */
+  logs?: LogsMode;
 }
 
 export function stateDirOf(env: NodeJS.ProcessEnv): string {
@@ -45,6 +54,9 @@ export class Core implements CoreLike {
   readonly terminals = new Terminals();
   readonly environments: Environments;
   readonly api: ApiImpl;
+  readonly logStore: LogStore;
+  readonly logCollector: LogCollector;
+  private readonly logsMode: LogsMode;
   private readonly options: CoreOptions;
   private readonly engines: SavedEnginesProvider;
 
@@ -66,6 +78,9 @@ export class Core implements CoreLike {
     );
     this.engines = new SavedEnginesProvider(join(stateDir, 'docker-engines.json'), { templates, maxReplicas, terminals: this.terminals });
     this.environments = new Environments(this.local, env, [this.engines, new KubeconfigProvider(env, maxReplicas, this.terminals)]);
+    this.logsMode = logsModeOf(env, options.logs ?? (options.mode === 'serve' || options.mode === 'desktop' ? 'collect' : 'search'));
+    this.logStore = openLogStore(stateDir, this.logsMode, limitsOf(env));
+    this.logCollector = new LogCollector(this.logStore, this.environments, join(stateDir, 'log-scopes.json'));
     this.api = createApiImpl(this);
   }
 
@@ -112,11 +127,21 @@ export class Core implements CoreLike {
 
   async start(): Promise<this> {
     await this.environments.start();
+    if (this.logsMode === 'collect') this.logCollector.start();
     return this;
   }
 
   stop(): void {
+    this.logCollector.stop();
     this.environments.stop();
+    void this.logStore.close();
+  }
+
+  /** Stops, once what was collected is stored. */
+  async close(): Promise<void> {
+    this.logCollector.stop();
+    this.environments.stop();
+    await this.logStore.close();
   }
 
   /** A session for one client of either pipe. */

@@ -39,9 +39,14 @@ async function start(): Promise<void> {
 
   const core = await new Core({ mode: 'desktop' }).start();
   const detach = attachIpcPipe(core, isAppUrl, ipcMain);
-  app.on('will-quit', () => {
+  let quitting = false;
+  app.on('will-quit', (e) => {
+    if (quitting) return;
+    // What was collected is stored before the process ends.
+    quitting = true;
+    e.preventDefault();
     detach();
-    core.stop();
+    void core.close().finally(() => app.quit());
   });
 
   createWindow();

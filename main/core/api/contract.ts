@@ -4,6 +4,8 @@ import type { MethodName, MethodResults, StreamEvents, StreamName, methods, stre
 import type { ApiError } from '../../common/errors';
 import type { AppInfo, Environment } from '../../common/model';
 import type { EnvironmentDriver } from '../env/driver';
+import type { LogScope } from '../logstore/collector';
+import type { LogStore } from '../logstore/types';
 
 /** What the API is implemented on: the core, as far as the API sees it (no import of it, so no cycle). */
 export interface CoreLike {
@@ -13,6 +15,7 @@ export interface CoreLike {
     get(id: string): EnvironmentDriver;
     owner(childId: string): EnvironmentDriver;
     reconnect(id: string): Environment;
+    all(): readonly EnvironmentDriver[];
     on(event: 'change', fn: (list: Environment[]) => void): unknown;
     off(event: 'change', fn: (list: Environment[]) => void): unknown;
   };
@@ -27,6 +30,13 @@ export interface CoreLike {
   info(): AppInfo;
   addEngine(name: string, host: string): Environment;
   removeEngine(id: string): void;
+  /** Every line of the services in scope, kept and searchable. */
+  readonly logStore: LogStore;
+  readonly logCollector: {
+    scopeOf(env: EnvironmentDriver): LogScope;
+    setScope(env: EnvironmentDriver, scope: LogScope): void;
+    opened(env: EnvironmentDriver, serviceId: string): void;
+  };
 }
 
 export type MethodImpls = {

@@ -7,6 +7,8 @@ import { diffServices } from '../../common/services-feed';
 import type { Environment, Service } from '../../common/model';
 import { untilRemoved } from '../env/teardown';
 import { followLogs } from '../logs/follow-logs';
+import { LogQueryError, parseLogQuery } from '../../common/log-query';
+import type { LogQueryAst } from '../../common/log-query-ast';
 import { startSamplesFromPanel } from '../samples/start-from-panel';
 import type { ApiImpl, CoreLike } from './contract';
 
@@ -39,6 +41,25 @@ const sameContent = (a: Service, b: Service) =>
   a.healthy === b.healthy &&
   a.desired === b.desired &&
   fingerprint(a) === fingerprint(b);
+
+/** A query as typed, parsed; a malformed one is refused saying what is wrong and where. */
+function parsedQuery(text: string): LogQueryAst {
+  try {
+    return parseLogQuery(text);
+  } catch (e) {
+    if (e instanceof LogQueryError) throw new ApiError('INVALID_PARAMS', e.message, 'See docs/log-search.md for the query language.');
+    throw e;
+  }
+}
+
+function scopeOf(from: number | undefined, to: number | undefined, envIds: string[] | undefined, serviceIds: string[] | undefined) {
+  return {
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(envIds?.length ? { envs: envIds } : {}),
+    ...(serviceIds?.length ? { services: serviceIds } : {}),
+  };
+}
 
 export function createApiImpl(core: CoreLike): ApiImpl {
   const envs = core.environments;
@@ -85,6 +106,25 @@ export function createApiImpl(core: CoreLike): ApiImpl {
       },
       'terminal.resize': async ({ terminalId, cols, rows }) => {
         await core.terminals.resize(terminalId, cols, rows);
+        return null;
+      },
+      'logs.search': ({ query, from, to, envIds, serviceIds, order, limit, after }) =>
+        core.logStore.search({
+          query: parsedQuery(query),
+          ...scopeOf(from, to, envIds, serviceIds),
+          order,
+          limit,
+          ...(after !== undefined ? { after } : {}),
+        }),
+      'logs.histogram': ({ query, from, to, envIds, serviceIds, buckets }) =>
+        core.logStore.histogram({ query: parsedQuery(query), ...scopeOf(from, to, envIds, serviceIds), from, to, buckets }),
+      'logs.around': ({ id, before, after }) => core.logStore.around(id, before, after),
+      'logs.stats': async () => ({
+        ...(await core.logStore.stats()),
+        scopes: envs.all().map((d) => ({ envId: d.id, scope: core.logCollector.scopeOf(d) })),
+      }),
+      'logs.setScope': ({ envId, scope }) => {
+        core.logCollector.setScope(envs.get(envId), scope);
         return null;
       },
     },
@@ -150,8 +190,9 @@ export function createApiImpl(core: CoreLike): ApiImpl {
       },
       'logs.follow': ({ envId, serviceId, instance, tail }, sink) => {
         const env = envs.get(envId);
-        if (serviceId) env.services.get(serviceId); // NOT_FOUND before anything starts
-        if (instance) env.services.findInstance(instance);
+        // NOT_FOUND before anything starts; a service whose logs someone reads is kept under the `opened` scope.
+        const owner = serviceId ? env.services.get(serviceId) : env.services.findInstance(instance!).service;
+        core.logCollector.opened(env, owner.id);
         const stop = followLogs(
           env,
           { ...(serviceId ? { serviceId } : {}), ...(instance ? { instance } : {}), tail },

@@ -31,13 +31,18 @@ export interface ServicesLike {
   instanceAction(ref: string, action: InstanceAction): Promise<void>;
 }
 
+export interface FollowOptions {
+  /** Lines of history first (ignored with sinceMs: then all the lines since). */
+  tail: number;
+  /** Only lines after this (ms since epoch), or from it on with sinceInclusive. */
+  sinceMs?: number;
+  sinceInclusive?: boolean;
+  /** The log store's follower: it takes the engine's history but does not make a shared stream keep it. */
+  forStore?: boolean;
+}
+
 /** Follows one instance's log lines (history first); returns how to stop. */
-export type FollowInstance = (
-  instance: Instance,
-  options: { tail: number; sinceMs?: number },
-  onEntries: (e: LogEntry[]) => void,
-  onEnd: (error?: Error) => void,
-) => () => void;
+export type FollowInstance = (instance: Instance, options: FollowOptions, onEntries: (e: LogEntry[]) => void, onEnd: (error?: Error) => void) => () => void;
 
 export interface MetricsWatch {
   history: MetricPoint[];

@@ -14,6 +14,7 @@ import type { EnvironmentDriver, FollowInstance, InstanceAction, MetricsWatch, S
 import { RetrySchedule } from '../env/retry';
 import { toEntry } from '../logs/entry';
 import { LineSplitter } from '../logs/lines';
+import { sinceFilter } from '../logs/since';
 import { onceSynced, whenSynced } from '../sync-gate';
 import { clientNode, configFor, describeKubeError, probeCluster } from './kubeconfig';
 import { KubeMetricsHub } from './kube-metrics';
@@ -250,9 +251,10 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
     // client-node pipes the response into `out`; an abort then errors the source: keep it from crashing us.
     out.on('pipe', (src) => src.on('error', () => {}));
     const lines = new LineSplitter();
+    const keep = sinceFilter(options);
     out.on('data', (chunk: Buffer) => {
       const entries = lines.push(chunk).map((l) => toEntry(l, i.name, 'stdout'));
-      const fresh = options.sinceMs ? entries.filter((e) => e.t > options.sinceMs!) : entries;
+      const fresh = keep ? entries.filter(keep) : entries;
       if (fresh.length && !stopped) onEntries(fresh);
     });
     out.on('end', () => !stopped && onEnd());
@@ -265,8 +267,7 @@ export class KubeEnvironment extends EventEmitter<{ change: []; removed: []; syn
         abort = await new k8s.Log(this.kc).log(ns, i.name, inner.containerOf(i.name) ?? '', out, {
           follow: true,
           timestamps: true,
-          tailLines: options.tail,
-          ...(options.sinceMs ? { sinceSeconds: Math.max(1, Math.ceil((Date.now() - options.sinceMs) / 1000)) } : {}),
+          ...(options.sinceMs ? { sinceSeconds: Math.max(1, Math.ceil((Date.now() - options.sinceMs) / 1000)) } : { tailLines: options.tail }),
         });
         if (stopped) abort.abort();
       } catch (e) {

@@ -6,15 +6,10 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { LogEntry } from '../../common/model';
+import { sinceFilter } from './since';
+import type { FollowOptions } from '../env/driver';
 import { toEntry } from './entry';
 import { LineSplitter } from './lines';
-
-export interface FollowOptions {
-  /** Lines of history first. */
-  tail: number;
-  /** Only lines after this (ms since epoch): a restarted follow does not repeat what was shown. */
-  sinceMs?: number;
-}
 
 export function followContainer(
   docker: Docker,
@@ -34,15 +29,16 @@ export function followContainer(
         stdout: true,
         stderr: true,
         timestamps: true,
-        tail: options.tail,
-        ...(options.sinceMs ? { since: Math.floor(options.sinceMs / 1000) } : {}),
+        // With since, no tail: every line since (whole seconds; those of that second before sinceMs are filtered out below).
+        ...(options.sinceMs ? { since: Math.floor(options.sinceMs / 1000) } : { tail: options.tail }),
       })) as unknown as NodeJS.ReadableStream;
       if (stopped) return destroy(stream);
+      const keep = sinceFilter(options);
       const emitLines = (kind: 'stdout' | 'stderr', splitter: LineSplitter) => (chunk: Buffer) => {
         const lines = splitter.push(chunk);
         if (!lines.length) return;
         const entries = lines.map((l) => toEntry(l, container.name, kind));
-        onEntries(options.sinceMs ? entries.filter((e) => e.t > options.sinceMs!) : entries);
+        onEntries(keep ? entries.filter(keep) : entries);
       };
       const out = new LineSplitter();
       const err = new LineSplitter();

@@ -6,7 +6,8 @@
  * live ones; the stream closes when its last viewer leaves.
  */
 import type { LogEntry } from '../../common/model';
-import type { FollowInstance } from '../env/driver';
+import type { FollowInstance, FollowOptions } from '../env/driver';
+import { sinceFilter } from './since';
 
 interface Viewer {
   onEntries(e: LogEntry[]): void;
@@ -36,14 +37,14 @@ function makeShared(follow: FollowInstance): FollowInstance {
     const viewer: Viewer = { onEntries, onEnd };
     let tap = open.get(instance.id);
     if (tap) {
-      tap.keep = Math.max(tap.keep, options.tail);
-      const since = options.sinceMs;
-      const history = since !== undefined ? tap.recent.filter((e) => e.t > since) : options.tail > 0 ? tap.recent.slice(-options.tail) : [];
+      tap.keep = Math.max(tap.keep, keepFor(options));
+      const keep = sinceFilter(options);
+      const history = keep ? tap.recent.filter(keep) : options.tail > 0 ? tap.recent.slice(-options.tail) : [];
       // As the engine's own history arrives: after the caller has its stop function.
       if (history.length) queueMicrotask(() => tap?.viewers.has(viewer) && onEntries(history));
       tap.viewers.add(viewer);
     } else {
-      const t: Tap = { viewers: new Set([viewer]), recent: [], keep: options.tail, stop: () => {} };
+      const t: Tap = { viewers: new Set([viewer]), recent: [], keep: keepFor(options), stop: () => {} };
       open.set(instance.id, (tap = t));
       t.stop = follow(
         instance,
@@ -67,4 +68,14 @@ function makeShared(follow: FollowInstance): FollowInstance {
       mine.stop();
     };
   };
+}
+
+/**
+ * How many recent lines a stream keeps for viewers that join later: what its viewers asked for. The
+ * store's follower asks the engine for a long history, which the stream must not hold on to; it
+ * keeps a screenful or two, so a Logs tab opened later still starts with lines.
+ */
+const STORE_KEEP = 2000;
+function keepFor(options: FollowOptions): number {
+  return options.forStore ? STORE_KEEP : options.tail;
 }

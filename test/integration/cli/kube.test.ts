@@ -82,7 +82,7 @@ test('restart --context rolls the Deployment and ends with every pod ready', { s
 });
 
 test('logs --context follows every pod of a service, merged and prefixed', { skip }, async () => {
-  const child = spawn(process.execPath, [resolve(root, 'bin/fleetdeck.js'), 'logs', 'order-service', '--context', CTX, '--tail', '1'], { env: env() });
+  const child = spawn(process.execPath, [resolve(root, 'bin/fleetdeck.js'), 'logs', 'order-service', '-f', '--context', CTX, '--tail', '1'], { env: env() });
   let out = '';
   const got = await new Promise<boolean>((ok) => {
     const t = setTimeout(() => ok(false), 30_000);

@@ -127,7 +127,7 @@ test('fleetdeck scale refuses bad input in one line, exit non-zero, changing not
 
 test('fleetdeck logs follows a service, each line with its instance, until stopped', { skip }, async () => {
   const { spawn } = await import('node:child_process');
-  const p = spawn(process.execPath, [resolve(root, 'bin/fleetdeck.js'), 'logs', `${project}/api`, '--tail', '20'], {
+  const p = spawn(process.execPath, [resolve(root, 'bin/fleetdeck.js'), 'logs', `${project}/api`, '-f', '--tail', '20'], {
     env: { ...process.env, KUBECONFIG: '/nonexistent', FLEETDECK_STATE_DIR: state },
   });
   let out = '';

@@ -75,7 +75,8 @@ test("ls, scale, restart and logs take --env, or kubectl's --context with -n / -
   assert.deepEqual(parseCommand(['logs', 'web', '--namespace', 'shop', '--json']), {
     cmd: 'logs',
     ref: 'web',
-    tail: 50,
+    follow: false,
+    tail: 1000,
     raw: false,
     json: true,
     target: { namespace: 'shop' },
@@ -97,13 +98,49 @@ test('--help works on every command, and help COMMAND says the same', () => {
   assert.throws(() => parseCommand(['help', 'launch']), UsageError);
 });
 
-test('logs takes a target and --tail; bad values are usage errors', () => {
-  assert.deepEqual(parseCommand(['logs', 'web']), { cmd: 'logs', ref: 'web', tail: 50, raw: false, json: false, target: {} });
-  assert.deepEqual(parseCommand(['logs', 'shop/web', '--tail', '0', '--raw']), { cmd: 'logs', ref: 'shop/web', tail: 0, raw: true, json: false, target: {} });
+test('logs prints stored lines unless -f; --since, --until, --grep, --level, --request; bad values are usage errors', () => {
+  const now = Date.now();
+  assert.deepEqual(parseCommand(['logs', 'web']), { cmd: 'logs', ref: 'web', follow: false, tail: 1000, raw: false, json: false, target: {} });
+  assert.deepEqual(parseCommand(['logs', 'shop/web', '-f', '--tail', '0', '--raw']), {
+    cmd: 'logs',
+    ref: 'shop/web',
+    follow: true,
+    tail: 0,
+    raw: true,
+    json: false,
+    target: {},
+  });
+  assert.equal((parseCommand(['logs', 'web', '--follow']) as { tail: number }).tail, 50, 'following: 50 lines of history per instance');
+  const c = parseCommand(['logs', 'web', '--since', '10m', '--until', '2099-01-01T00:00:00Z', '--grep', 'timeout -health', '--level', 'WARN']) as {
+    since: number;
+    until: number;
+    grep: string;
+    level: string;
+  };
+  assert.ok(Math.abs(c.since - (now - 600_000)) < 5000, 'since 10 minutes ago');
+  assert.equal(c.until, Date.parse('2099-01-01T00:00:00Z'));
+  assert.equal(c.grep, 'timeout -health');
+  assert.equal(c.level, 'warn');
+  assert.deepEqual(parseCommand(['logs', '--request', 'abc-123']), {
+    cmd: 'logs',
+    follow: false,
+    tail: 1000,
+    request: 'abc-123',
+    raw: false,
+    json: false,
+    target: {},
+  });
   assert.throws(() => parseCommand(['logs']), UsageError);
   assert.throws(() => parseCommand(['logs', 'web', '--tail', '-3']), UsageError);
   assert.throws(
-    () => parseCommand(['logs', 'web', '--follow']),
-    (e) => e instanceof UsageError && /--follow/.test(e.message),
+    () => parseCommand(['logs', 'web', '--since', 'yesterday']),
+    (e) => e instanceof UsageError && /--since takes a duration/.test(e.message),
   );
+  assert.throws(
+    () => parseCommand(['logs', 'web', '--level', 'loud']),
+    (e) => e instanceof UsageError && /--level must be one of/.test(e.message),
+  );
+  assert.throws(() => parseCommand(['logs', 'web', '--since', '1m', '--until', '2m']), /--until must be after --since/);
+  assert.throws(() => parseCommand(['logs', '--request', 'x', '-f']), /does not follow/);
+  assert.throws(() => parseCommand(['logs', 'web', '--request', 'x']), UsageError);
 });

@@ -5,6 +5,7 @@ import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import type { Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
 import { mountXterm } from '../terminal/mount-xterm';
+import { LogSearch } from './LogSearch';
 import { droppedLine, formatEntry, instanceColours, noticeLine } from '../../../../main/common/log-format';
 
 const ALL = '';
@@ -17,6 +18,7 @@ export function LogsPanel({ service }: { service: Service }) {
   const [status, setStatus] = useState<{ kind: 'loading' | 'live' } | { kind: 'ended'; message: string }>({ kind: 'loading' });
   const [query, setQuery] = useState('');
   const [raw, setRaw] = useState(false);
+  const [mode, setMode] = useState<'live' | 'search'>('live');
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | undefined>(undefined);
   const search = useRef<SearchAddon | undefined>(undefined);
@@ -92,7 +94,16 @@ export function LogsPanel({ service }: { service: Service }) {
 
   return (
     <section className="logs" aria-label="Logs">
-      <div className="terminal-bar">
+      <div className="segmented" role="group" aria-label="Logs view">
+        <button type="button" aria-pressed={mode === 'live'} onClick={() => setMode('live')}>
+          Live
+        </button>
+        <button type="button" aria-pressed={mode === 'search'} onClick={() => setMode('search')}>
+          Search stored
+        </button>
+      </div>
+      {mode === 'search' ? <LogSearch service={service} /> : null}
+      <div className="terminal-bar" hidden={mode !== 'live'}>
         <label>
           <span className="sr-only">Logs of</span>
           <select value={instance} onChange={(e) => setInstance(e.target.value)} aria-label="Logs of">
@@ -136,7 +147,7 @@ export function LogsPanel({ service }: { service: Service }) {
           <span className="muted">Live</span>
         )}
       </div>
-      <div className="terminal-host logs-host" ref={host} />
+      <div className="terminal-host logs-host" ref={host} hidden={mode !== 'live'} />
     </section>
   );
 }

@@ -1,0 +1,219 @@
+/**
+ * Feeds the log store: follows every running instance of the services in scope of every
+ * connected environment, through the same shared engine stream the Logs tab uses (one connection
+ * per instance however many read it). On (re)connect, a restarted container or a panel started
+ * again, each instance is followed from the last line stored of it: the lines at that same
+ * millisecond already stored are skipped once each, so a restart leaves no gap and no duplicate.
+ *
+ * Scope per environment: every service (`all`, the default for Docker engines), the services
+ * someone opened (`opened`, the default for Kubernetes contexts: a cluster's every pod is not
+ * ours to copy), or none.
+ */
+import type { Instance, LogEntry, Service } from '../../common/model';
+import type { EnvironmentDriver } from '../env/driver';
+import { readJson, writeJsonAtomic } from '../env/json-store';
+import { sharedFollow } from '../logs/shared-follow';
+import { log } from '../log';
+import type { LogStore, StoredLine } from './types';
+
+export type LogScope = 'all' | 'opened' | 'none';
+
+/** A first follow of an instance never stored takes at most this much of its history. */
+const FIRST_TAIL = 100_000;
+
+interface Saved {
+  scopes?: Record<string, LogScope>;
+  opened?: Record<string, string[]>;
+}
+
+interface Followed {
+  stop(): void;
+  /** The instance's start it follows: a restart (a new start) is followed again. */
+  startedAt: number | undefined;
+  ended: boolean;
+}
+
+export interface CollectorSource {
+  all(): readonly EnvironmentDriver[];
+  on(event: 'change', fn: () => void): unknown;
+  off(event: 'change', fn: () => void): unknown;
+}
+
+export class LogCollector {
+  private readonly follows = new Map<string, Followed>();
+  private readonly watched = new Map<EnvironmentDriver, () => void>();
+  private saved: Saved;
+  private stopped = false;
+  private readonly onEnvs = () => this.attachAll();
+
+  constructor(
+    private readonly store: LogStore,
+    private readonly envs: CollectorSource,
+    private readonly stateFile: string,
+  ) {
+    const raw = readJson(stateFile) as Saved | undefined;
+    this.saved = raw && typeof raw === 'object' ? raw : {};
+  }
+
+  start(): void {
+    this.envs.on('change', this.onEnvs);
+    this.attachAll();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.envs.off('change', this.onEnvs);
+    for (const detach of this.watched.values()) detach();
+    this.watched.clear();
+    for (const f of this.follows.values()) f.stop();
+    this.follows.clear();
+  }
+
+  scopeOf(env: EnvironmentDriver): LogScope {
+    return this.saved.scopes?.[env.id] ?? (env.kind === 'docker' ? 'all' : 'opened');
+  }
+
+  setScope(env: EnvironmentDriver, scope: LogScope): void {
+    this.saved = { ...this.saved, scopes: { ...this.saved.scopes, [env.id]: scope } };
+    this.save();
+    this.reconcile(env);
+  }
+
+  /** Someone opened a service (its logs, its detail): under `opened`, its lines are kept from now on. */
+  opened(env: EnvironmentDriver, serviceId: string): void {
+    const list = this.saved.opened?.[env.id] ?? [];
+    if (list.includes(serviceId)) return;
+    this.saved = { ...this.saved, opened: { ...this.saved.opened, [env.id]: [...list, serviceId] } };
+    this.save();
+    this.reconcile(env);
+  }
+
+  private save(): void {
+    try {
+      writeJsonAtomic(this.stateFile, this.saved);
+    } catch (e) {
+      log('logstore').warn({ err: e }, 'could not save which services keep their logs');
+    }
+  }
+
+  private attachAll(): void {
+    if (this.stopped) return;
+    const now = new Set(this.envs.all());
+    for (const [env, detach] of this.watched) {
+      if (now.has(env)) continue;
+      detach();
+      this.watched.delete(env);
+    }
+    for (const env of now) {
+      if (this.watched.has(env)) continue;
+      const on = () => this.reconcile(env);
+      env.on('change', on);
+      // A Kubernetes context lists nothing until it is used: under `opened`, only what was opened asks.
+      const services = this.scopeOf(env) === 'none' || (this.scopeOf(env) === 'opened' && !this.saved.opened?.[env.id]?.length) ? undefined : env.services;
+      services?.on('change', on);
+      this.watched.set(env, () => {
+        env.off('change', on);
+        env.services.off('change', on);
+      });
+      this.reconcile(env);
+    }
+  }
+
+  private inScope(env: EnvironmentDriver, s: Service): boolean {
+    const scope = this.scopeOf(env);
+    if (scope === 'all') return true;
+    if (scope === 'none') return false;
+    return this.saved.opened?.[env.id]?.includes(s.id) ?? false;
+  }
+
+  private reconcile(env: EnvironmentDriver): void {
+    if (this.stopped || env.state !== 'connected') return;
+    const scope = this.scopeOf(env);
+    if (scope === 'none' || (scope === 'opened' && !this.saved.opened?.[env.id]?.length)) return this.stopEnv(env, new Set());
+    const keep = new Set<string>();
+    for (const s of env.services.list()) {
+      if (!this.inScope(env, s)) continue;
+      for (const i of s.instances) {
+        if (i.state !== 'running' && i.state !== 'stopping') continue;
+        const key = `${env.id}\u0000${i.id}`;
+        keep.add(key);
+        const f = this.follows.get(key);
+        if (f && (!f.ended || f.startedAt === i.startedAt)) continue;
+        f?.stop();
+        this.follow(env, s, i, key);
+      }
+    }
+    this.stopEnv(env, keep);
+  }
+
+  /** Stops following what is no longer in scope (an ended follow of a stopped instance is forgotten too). */
+  private stopEnv(env: EnvironmentDriver, keep: Set<string>): void {
+    const prefix = `${env.id}\u0000`;
+    for (const [key, f] of this.follows) {
+      if (!key.startsWith(prefix) || keep.has(key)) continue;
+      // An instance that stopped keeps its ended entry until it runs again; one out of scope is let go.
+      if (f.ended) continue;
+      f.stop();
+      this.follows.delete(key);
+    }
+  }
+
+  private follow(env: EnvironmentDriver, s: Service, i: Instance, key: string): void {
+    const state: Followed = { stop: () => {}, startedAt: i.startedAt, ended: false };
+    this.follows.set(key, state);
+    let live = true;
+    state.stop = () => {
+      live = false;
+      stopFollow();
+    };
+    let stopFollow: () => void = () => {};
+    void this.store.mark(env.id, i.id).then(
+      (mark) => {
+        if (!live || this.stopped) return;
+        // Lines at the mark's millisecond that are already stored, each skipped once.
+        const seenAtMark = new Map<string, number>();
+        for (const text of mark?.atT ?? []) seenAtMark.set(text, (seenAtMark.get(text) ?? 0) + 1);
+        const fresh = (e: LogEntry): boolean => {
+          if (!mark) return true;
+          if (e.t < mark.t) return false;
+          if (e.t > mark.t) return true;
+          const n = seenAtMark.get(e.text) ?? 0;
+          if (n === 0) return true;
+          seenAtMark.set(e.text, n - 1);
+          return false;
+        };
+        stopFollow = sharedFollow(env.followInstance)(
+          i,
+          mark ? { tail: FIRST_TAIL, sinceMs: mark.t, sinceInclusive: true, forStore: true } : { tail: FIRST_TAIL, forStore: true },
+          (entries) => {
+            if (!live) return;
+            const lines: StoredLine[] = [];
+            for (const e of entries) {
+              if (!fresh(e)) continue;
+              lines.push({
+                env: env.id,
+                service: s.id,
+                instance: i.name,
+                instanceId: i.id,
+                stream: e.stream,
+                t: e.t,
+                ...(e.level ? { level: e.level } : {}),
+                text: e.text,
+              });
+            }
+            if (lines.length) this.store.append(lines);
+          },
+          (error) => {
+            state.ended = true;
+            if (error && live) log('logstore').debug({ err: error, instance: i.name }, 'log follow ended');
+          },
+        );
+        if (!live) stopFollow();
+      },
+      (e: unknown) => {
+        state.ended = true;
+        log('logstore').warn({ err: e, instance: i.name }, 'could not read where the stored logs of an instance end');
+      },
+    );
+  }
+}
