@@ -16,7 +16,8 @@ const LINE_ATTRIBUTES = new Set(['service', 'instance', 'stream']);
  */
 const MAY_BE_ESCAPED = /[^\x20-\x7e]|[<>&']/;
 
-function valueTokens(value: string): string[] {
+/** The tokens of a field's value that a line holding it as JSON surely holds as written. */
+export function valueTokens(value: string): string[] {
   // JSON.parse reads `1.50` as 1.5 and `1e3` as 1000: only short plain integers are written as compared.
   if (/^[-+]?[\d.]/.test(value) && !/^-?(0|[1-9]\d{0,14})$/.test(value)) return [];
   return tokenSpans(value)

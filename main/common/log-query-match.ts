@@ -5,7 +5,9 @@
  */
 import type { LogQueryAst, LogTerm } from './log-query-ast';
 import type { LogLevel } from './model';
-import { foldText, ftsTokens, isTokenChar, separatorClass } from './log-query-unicode61';
+import { valueTokens } from './log-query-fts';
+import { NON_ASCII, phrasePattern, wordPattern, type TextPattern } from './log-query-patterns';
+import { foldText } from './log-query-unicode61';
 
 export interface LogLineForMatch {
   text: string;
@@ -18,7 +20,6 @@ export interface LogLineForMatch {
 }
 
 const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, fatal: 5 };
-const NON_ASCII = /[\u0080-\uffff]/;
 const UNPARSED = Symbol('unparsed');
 
 /** The spellings of a request id people and libraries use, compared without case, `-` or `_`. */
@@ -27,11 +28,12 @@ const squash = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
 
 /** What one call knows of its line, worked out on first need. */
 class Seen {
-  ascii: boolean;
+  private isAscii: boolean | undefined;
   private foldedText: string | undefined;
   private parsed: unknown = UNPARSED;
-  constructor(readonly line: LogLineForMatch) {
-    this.ascii = !NON_ASCII.test(line.text);
+  constructor(readonly line: LogLineForMatch) {}
+  ascii(): boolean {
+    return (this.isAscii ??= !NON_ASCII.test(this.line.text));
   }
   folded(): string {
     return (this.foldedText ??= foldText(this.line.text).folded);
@@ -52,54 +54,10 @@ class Seen {
 
 type Test = (seen: Seen) => boolean;
 
-/** Two patterns for one text term: on a line of ASCII (the common case) as it is, else on its folded form. */
-interface TextPattern {
-  /** Undefined: cannot occur in an ASCII line (it folds to something that is not ASCII). */
-  ascii: RegExp | undefined;
-  folded: RegExp;
-}
-
-const escape = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-let sepClass: string | undefined;
-const SEP = () => (sepClass ??= separatorClass());
-const firstCp = (s: string) => s.codePointAt(0)!;
-const lastCp = (s: string) => {
-  const c = s.charCodeAt(s.length - 1);
-  return c >= 0xdc00 && c <= 0xdfff && s.length > 1 ? s.codePointAt(s.length - 2)! : c;
-};
-
-/**
- * A word matches where the line holds it, folded as the index folds (any case, Latin accents
- * ignored), punctuation as written, and not joined to a letter or digit on either side. For a
- * plain word that is a whole-word match; for `/orders/7` or `user-service` it implies its tokens
- * are adjacent in order, so the FTS candidates (its tokens ANDed) hold every line it matches.
- */
-function wordPattern(value: string): TextPattern {
-  const f = foldText(value).folded;
-  const edges = (tok: string, body: string) => (f && isTokenChar(firstCp(f)) ? `(?<!${tok})` : '') + body + (f && isTokenChar(lastCp(f)) ? `(?!${tok})` : '');
-  const body = escape(f);
-  return {
-    ascii: NON_ASCII.test(f) ? undefined : new RegExp(edges('[a-z0-9]', body), 'i'),
-    folded: new RegExp(edges(`[^${SEP().slice(1, -1)}]`, body), 'u'),
-  };
-}
-
-/** A phrase: its tokens next to each other in order, with any separators between them. */
-function phrasePattern(value: string): TextPattern {
-  const tokens = ftsTokens(value);
-  if (tokens.length === 0) return wordPattern(value);
-  const ascii = tokens.every((t) => !NON_ASCII.test(t));
-  const tok = `[^${SEP().slice(1, -1)}]`;
-  return {
-    ascii: ascii ? new RegExp(`(?<![a-z0-9])${tokens.map(escape).join('[^a-z0-9]+')}(?![a-z0-9])`, 'i') : undefined,
-    folded: new RegExp(`(?<!${tok})${tokens.map(escape).join(`${SEP()}+`)}(?!${tok})`, 'u'),
-  };
-}
-
 const testText =
   (p: TextPattern): Test =>
   (s) =>
-    s.ascii ? !!p.ascii?.test(s.line.text) : p.folded.test(s.folded());
+    p.raw ? p.raw.test(s.line.text) : !s.ascii() && p.folded.test(s.folded());
 
 /** A JSON value as text, compared folded: numbers and booleans by their JSON text. */
 function valueText(v: unknown): string | undefined {
@@ -125,6 +83,13 @@ function fieldOf(json: unknown, path: string[]): unknown {
 }
 
 function jsonFieldTest(field: string, value: string): Test {
+  // Parsing JSON is most of the cost of a field term: first the words the line must hold as written.
+  const words = valueTokens(value).map((t) => testText(wordPattern(t)));
+  const parsed = jsonValueTest(field, value);
+  return words.length === 0 ? parsed : (s) => words.every((w) => w(s)) && parsed(s);
+}
+
+function jsonValueTest(field: string, value: string): Test {
   const want = foldText(value).folded;
   const same = (v: unknown) => {
     const t = valueText(v);
@@ -227,8 +192,8 @@ export function highlightRanges(ast: LogQueryAst, text: string): Array<[start: n
     }
   };
   const addPattern = (p: TextPattern) => {
-    if (!ascii) addAll(p.folded, true);
-    else if (p.ascii) addAll(p.ascii, false);
+    if (p.raw) addAll(p.raw, false);
+    else if (!ascii) addAll(p.folded, true);
   };
   for (const term of ast.terms) {
     if (term.negate) continue;
