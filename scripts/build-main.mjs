@@ -13,6 +13,8 @@ const common = {
 
 await Promise.all([
   build({ ...common, format: 'esm', entryPoints: { cli: 'main/cli/cli.ts' }, outdir: 'dist/main' }),
+  // The log store's worker thread: its own file, found next to the bundle that starts it.
+  build({ ...common, format: 'esm', entryPoints: { 'log-store-worker': 'main/core/logstore/store-worker.ts' }, outdir: 'dist/main' }),
   build({ ...common, format: 'esm', entryPoints: { electron: 'main/electron/main.ts' }, outdir: 'dist/main', external: ['electron'] }),
   // Sandboxed preloads must be a single CommonJS file that requires only electron.
   build({

@@ -3,7 +3,7 @@
  * instance): a line costs its `lines` row, its index entry and its FTS postings, not its text.
  * Everything a line repeats (env, service, instance) is in `sources`, once; a line points to its
  * source through `meta`, which also packs stream and level so that level and scope filters are
- * answered from the (t, meta) index without reading rows.
+ * answered from the (t, meta, block) index without reading rows.
  */
 import type { LogLevel } from '../../common/model';
 
@@ -21,7 +21,8 @@ export const SCHEMA = [
   'CREATE INDEX IF NOT EXISTS blocks_source_t1 ON blocks (source, t1)',
   // The index in the block is id - blocks.first, so it is not stored.
   'CREATE TABLE IF NOT EXISTS lines (id INTEGER PRIMARY KEY, t INTEGER NOT NULL, block INTEGER NOT NULL, meta INTEGER NOT NULL)',
-  'CREATE INDEX IF NOT EXISTS lines_t ON lines (t, meta)',
+  // Covering for every time-ordered scan: a candidate's block is known without reading its row.
+  'CREATE INDEX IF NOT EXISTS lines_t ON lines (t, meta, block)',
   // Contentless: the text is in the block already; detail=none keeps postings to a byte or two.
   "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, content='', contentless_delete=1, detail=none)",
 ];

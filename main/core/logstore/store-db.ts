@@ -66,9 +66,11 @@ export class LogDatabase {
     blockData: StatementSync;
   };
   private readonly limits: LogStoreLimits;
-  /** Bytes the database file may use: the WAL gets the rest of maxBytes. */
+  /** Bytes the database file may use: the WAL (its limit, and one transaction past it) gets the rest. */
   private readonly budget: number;
   private readonly walLimit: number;
+  /** Lines per write transaction: what the WAL holds is ~3× their compressed text and index. */
+  private readonly txLines: number;
 
   constructor(
     readonly dir: string,
@@ -78,7 +80,8 @@ export class LogDatabase {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
     this.file = join(dir, 'logs.db');
     this.walLimit = Math.max(64 * 1024, Math.min(16 * 1024 ** 2, Math.floor(this.limits.maxBytes / 8)));
-    this.budget = this.limits.maxBytes - this.walLimit;
+    this.budget = this.limits.maxBytes - 2 * this.walLimit;
+    this.txLines = Math.max(BLOCK_LINES, Math.min(20_000, Math.floor(this.walLimit / 400)));
     this.open();
   }
 
@@ -101,6 +104,8 @@ export class LogDatabase {
       db.exec(`PRAGMA journal_size_limit = ${this.walLimit}; PRAGMA wal_autocheckpoint = ${Math.max(16, Math.floor(this.walLimit / PAGE / 2))}`);
       db.exec('BEGIN');
       for (const s of SCHEMA) db.exec(s);
+      // Deletes remove postings instead of adding tombstones: pruning frees pages at once.
+      db.exec("INSERT INTO fts (fts, rank) VALUES ('secure-delete', 1)");
       db.exec('COMMIT');
       // Reads every table's root: a damaged file says so now rather than at the first search.
       db.prepare('SELECT (SELECT max(id) FROM lines), (SELECT count(*) FROM sources), (SELECT max(id) FROM blocks)').get();
@@ -215,18 +220,33 @@ export class LogDatabase {
       n += p.lines.length;
     }
     this.pendingLines -= n;
-    try {
-      this.db.exec('BEGIN');
-      for (const p of ready) for (let i = 0; i < p.lines.length; i += BLOCK_LINES) this.writeBlock(p.source, p.lines.slice(i, i + BLOCK_LINES));
-      this.db.exec('COMMIT');
-      if (this.problem === DISK_FULL) this.problem = undefined;
-    } catch (e) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      this.fail(e, n);
-      return 0;
+    const blocks: [Source, StoredLine[]][] = [];
+    for (const p of ready) for (let i = 0; i < p.lines.length; i += BLOCK_LINES) blocks.push([p.source, p.lines.slice(i, i + BLOCK_LINES)]);
+    let stored = 0;
+    // Transactions stay small enough for the WAL to stay within its share of maxBytes, and the
+    // size is checked between them, so a burst cannot carry the file past its limit.
+    for (let i = 0; i < blocks.length;) {
+      let inTx = 0;
+      try {
+        this.db.exec('BEGIN');
+        for (; i < blocks.length && inTx < this.txLines; i++) {
+          const [source, lines] = blocks[i]!;
+          this.writeBlock(source, lines);
+          inTx += lines.length;
+        }
+        this.db.exec('COMMIT');
+        stored += inTx;
+        if (this.problem === DISK_FULL) this.problem = undefined;
+      } catch (e) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        let rest = 0;
+        for (; i < blocks.length; i++) rest += blocks[i]![1].length;
+        this.fail(e, inTx + rest);
+        return stored;
+      }
+      this.pruneIfDue();
     }
-    this.pruneIfBig();
-    return n;
+    return stored;
   }
 
   private writeBlock(s: Source, lines: StoredLine[]): void {
@@ -272,19 +292,21 @@ export class LogDatabase {
     return n;
   }
 
-  /** page_count is a header read: cheap enough after every write transaction. */
-  private pruneIfBig(): void {
-    if (this.usedBytes() > this.budget * 0.9) this.prune();
+  /** Both checks are an O(1) read (page counts, the first entry of blocks_t1): cheap after every write. */
+  private pruneIfDue(): void {
+    const oldest = this.db.prepare('SELECT t1 FROM blocks ORDER BY t1 LIMIT 1').get() as { t1: number } | undefined;
+    if (this.usedBytes() > this.budget * 0.9 || (oldest && Number(oldest.t1) < Date.now() - this.limits.maxAgeMs)) this.prune();
   }
 
-  /** Drops the oldest blocks: those past maxAgeMs, then until the file is at 3/4 of its budget. */
+  /** Drops the oldest blocks: those past maxAgeMs, then about enough to bring the file to 70% of its budget. */
   prune(now = Date.now()): void {
     try {
       const old = this.db.prepare('SELECT id, first, n FROM blocks WHERE t1 < ? ORDER BY t1 LIMIT 1000');
       for (let rows = old.all(now - this.limits.maxAgeMs); rows.length > 0; rows = old.all(now - this.limits.maxAgeMs)) this.dropBlocks(rows);
-      for (let round = 0; round < 20; round++) {
+      // One round usually does; more only while the file is still over its budget.
+      for (let round = 0; round < 5; round++) {
         const used = this.usedBytes();
-        if (used <= this.budget * 0.75) break;
+        if (used <= (round === 0 ? this.budget * 0.9 : this.budget)) break;
         const lines = Number((this.db.prepare('SELECT sum(n) AS c FROM blocks').get() as { c: number | null }).c) || 1;
         const drop = Math.max(BLOCK_LINES, Math.ceil(((used - this.budget * 0.7) / used) * lines));
         const rows: Record<string, unknown>[] = [];
