@@ -13,47 +13,55 @@ export function encodeBlock(texts: string[]): Uint8Array {
   return deflateRawSync(Buffer.concat([head, ...bodies]), { level: 6 });
 }
 
-export function decodeBlock(data: Uint8Array): string[] {
+/** Inflates a block; texts are decoded one by one when asked for (a search reads a few of 256). */
+export function decodeBlock(data: Uint8Array, first = 0): Block {
   const buf = inflateRawSync(data);
   const n = buf.readUInt32LE(0);
-  const texts: string[] = new Array<string>(n);
-  let at = 4 + 4 * n;
-  for (let i = 0; i < n; i++) {
-    const len = buf.readUInt32LE(4 + 4 * i);
-    texts[i] = buf.toString('utf8', at, at + len);
-    at += len;
-  }
-  return texts;
+  const ends = new Uint32Array(n + 1);
+  ends[0] = 4 + 4 * n;
+  for (let i = 0; i < n; i++) ends[i + 1] = ends[i]! + buf.readUInt32LE(4 + 4 * i);
+  const texts: (string | undefined)[] = new Array<string | undefined>(n);
+  return {
+    first,
+    n,
+    size: buf.length * 2,
+    text(i: number): string | undefined {
+      if (i < 0 || i >= n) return undefined;
+      return (texts[i] ??= buf.toString('utf8', ends[i], ends[i + 1]));
+    },
+  };
 }
 
-/** A block's texts, and the id of its first line. */
+/** A block's texts (text(i) is that of line first + i), and the id of its first line. */
 export interface Block {
-  texts: string[];
   first: number;
+  n: number;
+  /** Bytes held at most (the inflated blob, and the texts read from it), for the cache's bound. */
+  size: number;
+  text(i: number): string | undefined;
 }
 
-/** Decompressed blocks, most recently used last, bounded by their texts' size. */
+/** Inflated blocks, most recently used last, bounded by their size (~350 of 256 JSON lines). */
 export class BlockCache {
-  private readonly map = new Map<number, { block: Block; size: number }>();
+  private readonly map = new Map<number, Block>();
   private size = 0;
 
-  constructor(private readonly maxChars = 8_000_000) {}
+  constructor(private readonly maxBytes = 24 * 1024 * 1024) {}
 
   get(id: number, load: () => { data: Uint8Array; first: number } | undefined): Block | undefined {
     const hit = this.map.get(id);
     if (hit) {
       this.map.delete(id);
       this.map.set(id, hit);
-      return hit.block;
+      return hit;
     }
     const row = load();
     if (!row) return undefined;
-    const block = { texts: decodeBlock(row.data), first: Number(row.first) };
-    const size = block.texts.reduce((s, t) => s + t.length, 64);
-    this.map.set(id, { block, size });
-    this.size += size;
+    const block = decodeBlock(row.data, Number(row.first));
+    this.map.set(id, block);
+    this.size += block.size;
     for (const [old, v] of this.map) {
-      if (this.size <= this.maxChars || old === id) break;
+      if (this.size <= this.maxBytes || old === id) break;
       this.map.delete(old);
       this.size -= v.size;
     }

@@ -64,7 +64,7 @@ function hitOf(d: LogDatabase, r: Row): LogHit | undefined {
   const src = d.source(m.source);
   const block = d.block(Number(r.block));
   if (!src || !block) return undefined;
-  const text = block.texts[Number(r.id) - block.first];
+  const text = block.text(Number(r.id) - block.first);
   if (text === undefined) return undefined;
   const hit: LogHit = {
     id: Number(r.id),
@@ -265,9 +265,9 @@ export function mark(d: LogDatabase, env: string, instanceId: string): InstanceM
   const t = Number(top.t);
   const atT: { id: number; text: string }[] = [];
   for (const b of d.db.prepare(`SELECT id, first, n FROM blocks WHERE source IN (${list}) AND t1 >= ? AND t0 <= ?`).iterate(t, t)) {
-    const texts = d.block(Number(b.id))?.texts ?? [];
+    const block = d.block(Number(b.id));
     for (const r of linesOfBlock(d, { first: Number(b.first), n: Number(b.n) }))
-      if (Number(r.t) === t) atT.push({ id: Number(r.id), text: texts[Number(r.id) - Number(b.first)] ?? '' });
+      if (Number(r.t) === t) atT.push({ id: Number(r.id), text: block?.text(Number(r.id) - Number(b.first)) ?? '' });
   }
   return { t, atT: atT.sort((a, b) => a.id - b.id).map((x) => x.text) };
 }
