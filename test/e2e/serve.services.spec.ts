@@ -126,6 +126,38 @@ test('the Logs tab follows every instance live: a request shows up with its inst
   await expect(rows).toContainText(`"requestId":"${id}"`, { timeout: 10_000 });
 });
 
+test('Search stored: a request id followed shows the lines of both sample services, in time order', async () => {
+  if (!(await detail().isVisible()))
+    await services()
+      .getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) })
+      .click();
+  await detail().getByRole('tab', { name: 'Logs' }).click();
+  const logs = page.getByRole('region', { name: 'Logs' });
+  const orders = `fleetdeck-${E2E_SAMPLES}-order-service-1`;
+  const port = execFileSync('docker', ['port', orders, '5001/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!.split(':').at(-1);
+  const id = `e2e-request-${Date.now()}`;
+  const r = await fetch(`http://127.0.0.1:${port}/orders/7`, { headers: { 'x-request-id': id } });
+  expect(r.status).toBe(200);
+  await logs.getByRole('button', { name: 'Search stored' }).click();
+  const search = page.getByRole('region', { name: 'Search stored logs' });
+  const query = search.getByRole('searchbox', { name: 'Search query' });
+  const hits = search.getByRole('list', { name: 'Matching lines' }).getByRole('listitem');
+  // user-service's own line of that request, then every service's.
+  await expect(async () => {
+    await query.fill(id);
+    await query.press('Enter');
+    await expect(hits.first()).toContainText(id, { timeout: 2000 });
+  }).toPass({ timeout: 15_000 });
+  await hits
+    .first()
+    .getByRole('button', { name: `Every line of request ${id}` })
+    .click();
+  await expect(query).toHaveValue(`requestId:"${id}"`);
+  await expect(hits.filter({ hasText: 'order-service' }).first()).toBeVisible({ timeout: 10_000 });
+  await expect(hits.filter({ hasText: 'user-service' }).first()).toBeVisible();
+  await logs.getByRole('button', { name: 'Live' }).click();
+});
+
 test('the Metrics tab charts the service: CPU and memory, and its own request rate under load', async () => {
   if (!(await detail().isVisible()))
     await services()

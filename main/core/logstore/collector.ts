@@ -108,9 +108,8 @@ export class LogCollector {
       if (this.watched.has(env)) continue;
       const on = () => this.reconcile(env);
       env.on('change', on);
-      // A Kubernetes context lists nothing until it is used: under `opened`, only what was opened asks.
-      const services = this.scopeOf(env) === 'none' || (this.scopeOf(env) === 'opened' && !this.saved.opened?.[env.id]?.length) ? undefined : env.services;
-      services?.on('change', on);
+      // Listening lists nothing: a Kubernetes context is watched once something lists it (reconcile does, only for what is in scope).
+      env.services.on('change', on);
       this.watched.set(env, () => {
         env.off('change', on);
         env.services.off('change', on);

@@ -2,8 +2,10 @@
  * The store as the core holds it: opened on first use (the CLI opens it only when a command
  * searches), or a store that keeps nothing and says so (FLEETDECK_LOGS=off).
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteLogStore } from './sqlite-store';
+import { log } from '../log';
 import type { LogStore, LogStoreLimits } from './types';
 
 export type LogsMode = 'collect' | 'search' | 'off';
@@ -28,7 +30,14 @@ export function limitsOf(env: NodeJS.ProcessEnv): Partial<LogStoreLimits> {
 export function openLogStore(stateDir: string, mode: LogsMode, limits: Partial<LogStoreLimits>): LogStore {
   if (mode === 'off') return offStore();
   let store: SqliteLogStore | undefined;
-  const get = () => (store ??= new SqliteLogStore({ dir: join(stateDir, 'logs'), limits }));
+  const dir = join(stateDir, 'logs');
+  const get = () => {
+    if (!store) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 }); // the lines may hold what the containers print: the owner's only
+      store = new SqliteLogStore({ dir, limits, log: log('logstore') });
+    }
+    return store;
+  };
   return {
     append: (lines) => get().append(lines),
     flush: () => (store ? store.flush() : Promise.resolve()),

@@ -167,7 +167,7 @@ export function LogSearch({ service }: { service: Service }) {
           <span className="muted">
             {result.hits.length === 0
               ? 'No stored line matches in this range.'
-              : `${result.hits.length}${result.more ? '+' : ''} lines · ${timeLabel(search.from)} – ${timeLabel(search.to)} · ${Math.round(result.tookMs)} ms`}
+              : `${result.hits.length}${result.more ? '+' : ''} ${result.hits.length === 1 && !result.more ? 'line' : 'lines'} · ${timeLabel(search.from)} – ${timeLabel(search.to)} · ${Math.round(result.tookMs)} ms`}
           </span>
         ) : null}
       </div>
