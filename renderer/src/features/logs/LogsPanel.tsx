@@ -2,13 +2,18 @@ import { SearchAddon } from '@xterm/addon-search';
 import type { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
-import type { Service } from '../../../../main/common/model';
+import type { LogEntry, LogLevel, Service } from '../../../../main/common/model';
+import { isProbeLine } from '../../../../main/common/probes';
 import { api } from '../../api/instance';
 import { mountXterm } from '../terminal/mount-xterm';
 import { LogSearch } from './LogSearch';
 import { droppedLine, formatEntry, instanceColours, noticeLine } from '../../../../main/common/log-format';
 
 const ALL = '';
+/** Lines held while paused, and lines remembered for Download (the view's scrollback holds 5,000). */
+const HELD_MAX = 20_000;
+const SHOWN_MAX = 5000;
+const LEVEL_RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, fatal: 5 };
 /** The view drops (and says so) rather than queue more than this much unparsed output. */
 const VIEW_HIGH = 1 << 20;
 
@@ -19,6 +24,15 @@ export function LogsPanel({ service }: { service: Service }) {
   const [query, setQuery] = useState('');
   const [raw, setRaw] = useState(false);
   const [mode, setMode] = useState<'live' | 'search'>('live');
+  const [minLevel, setMinLevel] = useState<LogLevel | ''>('');
+  const [hideProbes, setHideProbes] = useState(true);
+  const [paused, setPaused] = useState(false);
+  const [held, setHeld] = useState(0);
+  const [hidden, setHidden] = useState(0);
+  const pausedRef = useRef(false);
+  const resume = useRef<() => void>(() => {});
+  /** What the view shows (as many lines as its scrollback), for Download. */
+  const shown = useRef<LogEntry[]>([]);
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | undefined>(undefined);
   const search = useRef<SearchAddon | undefined>(undefined);
@@ -51,10 +65,24 @@ export function LogsPanel({ service }: { service: Service }) {
     if (!t) return;
     t.reset();
     setStatus({ kind: 'loading' });
+    setHeld(0);
+    setHidden(0);
+    shown.current = [];
     const colourFor = instanceColours();
     const merged = instance === ALL;
     let pending = 0;
     let viewDropped = 0;
+    let probes = 0;
+    // While paused, lines wait here (bounded: past it the oldest go, and are counted as dropped by the view).
+    let waiting: LogEntry[] = [];
+    const keep = (x: LogEntry) => {
+      if (minLevel && (!x.level || LEVEL_RANK[x.level] < LEVEL_RANK[minLevel])) return false;
+      if (hideProbes && isProbeLine(x.text)) {
+        probes++;
+        return false;
+      }
+      return true;
+    };
     const write = (text: string) => {
       if (pending > VIEW_HIGH) {
         viewDropped++;
@@ -70,18 +98,67 @@ export function LogsPanel({ service }: { service: Service }) {
         pending -= text.length;
       });
     };
+    const show = (lines: LogEntry[]) => {
+      if (!lines.length) return;
+      shown.current.push(...lines);
+      if (shown.current.length > SHOWN_MAX) shown.current = shown.current.slice(-SHOWN_MAX);
+      write(lines.map((x) => formatEntry(x, colourFor, merged, raw)).join(''));
+    };
+    resume.current = () => {
+      const lines = waiting;
+      waiting = [];
+      setHeld(0);
+      show(lines);
+      t.scrollToBottom();
+    };
     return api.subscribe(
       'logs.follow',
       merged ? { envId: service.envId, serviceId: service.id, tail: 200 } : { envId: service.envId, instance, tail: 500 },
       (e) => {
         setStatus((s) => (s.kind === 'live' ? s : { kind: 'live' }));
-        if (e.kind === 'lines') write(e.entries.map((x) => formatEntry(x, colourFor, merged, raw)).join(''));
-        else if (e.kind === 'dropped') write(droppedLine(e.count, 'engine'));
+        if (e.kind === 'lines') {
+          const before = probes;
+          const lines = e.entries.filter(keep);
+          if (probes !== before) setHidden(probes);
+          if (pausedRef.current) {
+            waiting.push(...lines);
+            if (waiting.length > HELD_MAX) {
+              viewDropped += waiting.length - HELD_MAX;
+              waiting = waiting.slice(-HELD_MAX);
+            }
+            setHeld(waiting.length);
+            return;
+          }
+          show(lines);
+        } else if (e.kind === 'dropped') write(droppedLine(e.count, 'engine'));
         else if (merged && e.event === 'ended') write(noticeLine(`${e.name} left`));
       },
       (err?: ApiErrorBody) => setStatus({ kind: 'ended', message: err ? formatError(err) : 'The logs stream ended.' }),
     );
-  }, [service.envId, service.id, instance, raw]);
+  }, [service.envId, service.id, instance, raw, minLevel, hideProbes]);
+
+  const togglePause = () => {
+    const next = !pausedRef.current;
+    pausedRef.current = next;
+    setPaused(next);
+    if (!next) resume.current();
+  };
+
+  const download = (format: 'text' | 'ndjson') => {
+    const lines = shown.current;
+    const body =
+      format === 'ndjson'
+        ? lines
+            .map((x) => JSON.stringify({ time: new Date(x.t).toISOString(), instance: x.instance, stream: x.stream, level: x.level, text: x.text }))
+            .join('\n')
+        : lines.map((x) => `${new Date(x.t).toISOString()} ${x.instance} ${x.text}`).join('\n');
+    const url = URL.createObjectURL(new Blob([`${body}\n`], { type: format === 'ndjson' ? 'application/x-ndjson' : 'text/plain' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${service.name}-logs.${format === 'ndjson' ? 'ndjson' : 'log'}`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
 
   const find = (backwards: boolean) => {
     if (!query) return;
@@ -135,6 +212,37 @@ export function LogsPanel({ service }: { service: Service }) {
         <label className="check">
           <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} /> Raw JSON
         </label>
+        <label>
+          <span className="sr-only">Level</span>
+          <select aria-label="Level" value={minLevel} onChange={(e) => setMinLevel(e.target.value as LogLevel | '')}>
+            <option value="">All levels</option>
+            <option value="debug">Debug and above</option>
+            <option value="info">Info and above</option>
+            <option value="warn">Warn and above</option>
+            <option value="error">Error and above</option>
+          </select>
+        </label>
+        <label className="check" title="Requests to /health, /ready, /metrics and the like">
+          <input type="checkbox" checked={hideProbes} onChange={(e) => setHideProbes(e.target.checked)} /> Hide probes
+          {hideProbes && hidden ? ` (${hidden})` : ''}
+        </label>
+        <button type="button" className="ghost" onClick={togglePause} aria-pressed={paused}>
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        {paused && held ? (
+          <button type="button" className="ghost" onClick={togglePause}>
+            {held} new {held === 1 ? 'line' : 'lines'} — show
+          </button>
+        ) : null}
+        <button type="button" className="ghost" onClick={() => term.current?.scrollToBottom()} aria-label="Jump to the latest line">
+          Latest ↓
+        </button>
+        <button type="button" className="ghost" onClick={() => download('text')} aria-label="Download the lines shown as text">
+          Download
+        </button>
+        <button type="button" className="ghost" onClick={() => download('ndjson')} aria-label="Download the lines shown as NDJSON">
+          NDJSON
+        </button>
         {status.kind === 'loading' ? (
           <span role="status">
             <span className="spinner" aria-hidden="true" /> Loading logs…
