@@ -5,6 +5,8 @@ import { highlightRanges, parseLogQuerySafe } from '../../../../main/common/log-
 import type { LogHit, LogHistogram } from '../../../../main/common/log-store-model';
 import type { Service } from '../../../../main/common/model';
 import { api } from '../../api/instance';
+import { useEnvironment } from '../../store/environments';
+import { KeepScope } from './KeepScope';
 import { LogHistogramChart } from './LogHistogramChart';
 import { displayText, requestIdOf, timeLabel } from './hit-format';
 
@@ -33,6 +35,7 @@ type Result =
 
 /** The stored lines of a service (or of every service), searched: a histogram over time, then the hits, highlighted. */
 export function LogSearch({ service }: { service: Service }) {
+  const envName = useEnvironment(service.envId)?.name ?? service.envId;
   const [text, setText] = useState('');
   const [rangeMs, setRangeMs] = useState<number>(RANGES[1].ms);
   const [search, setSearch] = useState<Search>(() => ({ query: '', from: Date.now() - RANGES[1].ms, to: Date.now(), allServices: false, order: 'newest' }));
@@ -148,6 +151,7 @@ export function LogSearch({ service }: { service: Service }) {
           Search
         </button>
       </form>
+      <KeepScope envId={service.envId} envName={envName} />
       {'problem' in parsed ? (
         <p id="log-query-problem" role="alert" className="error-inline pad">
           {parsed.problem.message}

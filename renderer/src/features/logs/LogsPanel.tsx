@@ -83,9 +83,10 @@ export function LogsPanel({ service }: { service: Service }) {
       }
       return true;
     };
-    const write = (text: string) => {
+    /** `lines`: how many log lines `text` holds, so what is dropped is counted in lines, not writes. */
+    const write = (text: string, lines = 0) => {
       if (pending > VIEW_HIGH) {
-        viewDropped++;
+        viewDropped += lines;
         return;
       }
       if (viewDropped) {
@@ -102,7 +103,7 @@ export function LogsPanel({ service }: { service: Service }) {
       if (!lines.length) return;
       shown.current.push(...lines);
       if (shown.current.length > SHOWN_MAX) shown.current = shown.current.slice(-SHOWN_MAX);
-      write(lines.map((x) => formatEntry(x, colourFor, merged, raw)).join(''));
+      write(lines.map((x) => formatEntry(x, colourFor, merged, raw)).join(''), lines.length);
     };
     resume.current = () => {
       const lines = waiting;
@@ -130,7 +131,7 @@ export function LogsPanel({ service }: { service: Service }) {
             return;
           }
           show(lines);
-        } else if (e.kind === 'dropped') write(droppedLine(e.count, 'engine'));
+        } else if (e.kind === 'dropped') write(droppedLine(e.count, 'engine'), e.count);
         else if (merged && e.event === 'ended') write(noticeLine(`${e.name} left`));
       },
       (err?: ApiErrorBody) => setStatus({ kind: 'ended', message: err ? formatError(err) : 'The logs stream ended.' }),
