@@ -1,6 +1,6 @@
 // The store's limits: the file stays under maxBytes however many lines come, keeping the newest.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -32,5 +32,6 @@ test('with maxBytes 2 MB the file stays under it while 200,000 lines come in, an
     assert.equal(existsSync(join(dir, 'logs.db')), true);
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,6 @@
 // What the store costs at scale: bytes on disk per line, and search times over a million lines.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -33,12 +33,14 @@ test('a 250-byte JSON line with a random request id costs at most 185 bytes on d
   console.log(
     `bytes per line: ${(bytes / n).toFixed(1)} (${bytes} for ${n} lines of ~${jsonLine(7).text.length} bytes); ingest ${rate} lines/s through the worker`,
   );
+  rmSync(dir, { recursive: true, force: true });
   assert.ok(bytes / n <= 185, `${(bytes / n).toFixed(1)} bytes per line`);
 });
 
 test('searches over a million lines take well under a second', { timeout: 300_000 }, () => {
   const n = 1_000_000;
-  const db = new LogDatabase(tmp());
+  const dir = tmp();
+  const db = new LogDatabase(dir);
   const started = performance.now();
   for (let k = 0; k < n; k += 5000) {
     db.add(Array.from({ length: 5000 }, (_, i) => jsonLine(k + i)));
@@ -68,4 +70,5 @@ test('searches over a million lines take well under a second', { timeout: 300_00
     assert.ok(worst < 1000, `${name} took ${worst} ms`);
   }
   db.close();
+  rmSync(dir, { recursive: true, force: true });
 });
