@@ -151,6 +151,11 @@ export class LogDatabase {
     }
     this.moveAside();
     this.openFile();
+    // What was gathering belongs to sources of the old file.
+    const lost = this.pendingLines;
+    this.pending.clear();
+    this.pendingLines = 0;
+    if (lost > 0) this.onDropped(lost);
     return true;
   }
 
@@ -209,19 +214,24 @@ export class LogDatabase {
     return this.pendingLines;
   }
 
-  /** Writes full blocks (all blocks with `all`, or those older than BLOCK_MS) in one transaction. */
+  /**
+   * Writes what is due: full blocks, and everything gathering for BLOCK_MS or more (all of it with
+   * `all`). Under a steady flow the rest of a burst waits for its block to fill: blocks stay full-size.
+   */
   write(all: boolean, now = Date.now()): number {
-    const ready: Pending[] = [];
-    for (const p of this.pending.values()) if (all || p.lines.length >= BLOCK_LINES || now - p.since >= BLOCK_MS) ready.push(p);
-    if (ready.length === 0) return 0;
-    let n = 0;
-    for (const p of ready) {
-      this.pending.delete(p.source.id);
-      n += p.lines.length;
-    }
-    this.pendingLines -= n;
     const blocks: [Source, StoredLine[]][] = [];
-    for (const p of ready) for (let i = 0; i < p.lines.length; i += BLOCK_LINES) blocks.push([p.source, p.lines.slice(i, i + BLOCK_LINES)]);
+    let n = 0;
+    for (const p of [...this.pending.values()]) {
+      const whole = all || now - p.since >= BLOCK_MS;
+      const take = whole ? p.lines.length : p.lines.length - (p.lines.length % BLOCK_LINES);
+      if (take === 0) continue;
+      for (let i = 0; i < take; i += BLOCK_LINES) blocks.push([p.source, p.lines.slice(i, Math.min(take, i + BLOCK_LINES))]);
+      n += take;
+      if (take === p.lines.length) this.pending.delete(p.source.id);
+      else p.lines = p.lines.slice(take);
+    }
+    if (n === 0) return 0;
+    this.pendingLines -= n;
     let stored = 0;
     // Transactions stay small enough for the WAL to stay within its share of maxBytes, and the
     // size is checked between them, so a burst cannot carry the file past its limit.
