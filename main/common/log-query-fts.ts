@@ -18,8 +18,10 @@ const MAY_BE_ESCAPED = /[^\x20-\x7e]|[<>&']/;
 
 /** The tokens of a field's value that a line holding it as JSON surely holds as written. */
 export function valueTokens(value: string): string[] {
-  // JSON.parse reads `1.50` as 1.5 and `1e3` as 1000: only short plain integers are written as compared.
-  if (/^[-+]?[\d.]/.test(value) && !/^-?(0|[1-9]\d{0,14})$/.test(value)) return [];
+  // JSON.parse reads `1.50` as 1.5 and `1e3` as 1000: of the values a writer may have written as a JSON
+  // number, only short plain integers are written as compared. Anything else that is not a number (a
+  // uuid such as 04c0186c-…, which starts with a digit) was a string, written as typed.
+  if (/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(value) && !/^-?(0|[1-9]\d{0,14})$/.test(value)) return [];
   return tokenSpans(value)
     .filter((s) => !MAY_BE_ESCAPED.test(value.slice(s.start, s.end)) && (s.start === 0 || !MAY_BE_ESCAPED.test(value[s.start - 1]!)))
     .map((s) => s.token);

@@ -475,3 +475,10 @@ test('matchesLine: 1 M calls of a word query on ~250-byte JSON lines', () => {
   }
   console.log(`matchesLine, 1 M calls on ${avg.toFixed(0)}-byte JSON lines:\n  ${timings.join('\n  ')}`);
 });
+
+test('a request id that starts with a digit still narrows the index (only JSON-number-shaped values are left out)', () => {
+  const uuid = '04c0186c-3a51-4c1e-9a43-7f3f3d0a2b11';
+  assert.equal(ftsMatch(parseLogQuery(`requestId:${uuid}`)), '"04c0186c" AND "3a51" AND "4c1e" AND "9a43" AND "7f3f3d0a2b11"');
+  assert.equal(ftsMatch(parseLogQuery('durationMs:1.50')), undefined, '1.50 may have been written as 1.5');
+  assert.equal(ftsMatch(parseLogQuery('status:500')), '"500"');
+});
