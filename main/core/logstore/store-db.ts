@@ -246,6 +246,7 @@ export class LogDatabase {
         }
         this.db.exec('COMMIT');
         stored += inTx;
+        this.boundWal();
         if (this.problem === DISK_FULL) this.problem = undefined;
       } catch (e) {
         if (this.db.isTransaction) this.db.exec('ROLLBACK');
@@ -302,6 +303,16 @@ export class LogDatabase {
     return n;
   }
 
+  /**
+   * The WAL grows past journal_size_limit while a reader (a search, stats) holds an older snapshot:
+   * the limit applies only when a checkpoint resets it. Past its share, it is checkpointed and cut
+   * now, so the database and its WAL together stay under maxBytes.
+   */
+  private boundWal(): void {
+    const wal = this.file + '-wal';
+    if (existsSync(wal) && statSync(wal).size > this.walLimit) this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+
   /** Both checks are an O(1) read (page counts, the first entry of blocks_t1): cheap after every write. */
   private pruneIfDue(): void {
     const oldest = this.db.prepare('SELECT t1 FROM blocks ORDER BY t1 LIMIT 1').get() as { t1: number } | undefined;
@@ -353,6 +364,7 @@ export class LogDatabase {
       this.cache.forget(Number(r.id));
     }
     this.db.exec('COMMIT');
+    this.boundWal();
   }
 
   close(): void {
