@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseLogQuery } from '../../../../main/common/log-query';
+import { matchesLine, parseLogQuery } from '../../../../main/common/log-query';
 import { SqliteLogStore } from '../../../../main/core/logstore/sqlite-store';
 import { LogDatabase } from '../../../../main/core/logstore/store-db';
 import { search } from '../../../../main/core/logstore/store-queries';
@@ -37,8 +37,10 @@ test('a 250-byte JSON line with a random request id costs at most 185 bytes on d
   assert.ok(bytes / n <= 185, `${(bytes / n).toFixed(1)} bytes per line`);
 });
 
-test('searches over a million lines take well under a second', { timeout: 300_000 }, () => {
-  const n = 1_000_000;
+// How fast is bench:logs' business (figures in docs/performance.md); this checks that searches over a store
+// of many blocks and time windows find exactly what they should, and prints how long they took.
+test('searches over 200,000 lines find exactly the matching lines: word, phrase, level in a range, requestId, field in a range', { timeout: 300_000 }, () => {
+  const n = 200_000;
   const dir = tmp();
   const db = new LogDatabase(dir);
   const started = performance.now();
@@ -48,9 +50,9 @@ test('searches over a million lines take well under a second', { timeout: 300_00
   }
   db.write(true);
   console.log(`ingest ${Math.round(n / ((performance.now() - started) / 1000))} lines/s (in the worker's thread, without messaging)`);
-  // A requestId that starts with a letter: see the report on ftsMatch and values that start with a digit.
+  // One that starts with a digit: a value that is not a JSON number narrows the index all the same.
   let rid = n / 3;
-  while (!/^[a-f]/.test(requestId(rid))) rid++;
+  while (!/^\d/.test(requestId(rid))) rid++;
   const cases: [string, LogSearch, number][] = [
     ['word', { query: parseLogQuery('refused') }, 500],
     ['phrase', { query: parseLogQuery('"connection refused"'), order: 'oldest' }, 500],
@@ -58,16 +60,24 @@ test('searches over a million lines take well under a second', { timeout: 300_00
     ['requestId', { query: parseLogQuery(`requestId:${requestId(rid)}`) }, 1],
     ['status in a time range', { query: parseLogQuery('status:404 POST'), from: T0 + n * 2, to: T0 + n * 4 }, 500],
   ];
-  for (const [name, s, hits] of cases) {
+  // The oracle: every line checked one by one, as the store's candidates are.
+  const expected = (q: LogSearch): number => {
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const l = jsonLine(i);
+      if ((q.from === undefined || l.t >= q.from) && (q.to === undefined || l.t <= q.to) && matchesLine(q.query, l)) c++;
+    }
+    return c;
+  };
+  for (const [name, s, most] of cases) {
+    const hits = Math.min(most, expected(s));
     const times: number[] = [];
     for (let k = 0; k < 3; k++) {
       const r = search(db, s);
       times.push(r.tookMs);
       assert.equal(r.hits.length, hits, name);
     }
-    const worst = Math.max(...times);
     console.log(`search ${name}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
-    assert.ok(worst < 1000, `${name} took ${worst} ms`);
   }
   db.close();
   rmSync(dir, { recursive: true, force: true });
