@@ -133,7 +133,9 @@ export class LogCollector {
     for (const s of env.services.list()) {
       if (!this.inScope(env, s)) continue;
       for (const i of s.instances) {
-        if (i.state !== 'running' && i.state !== 'stopping') continue;
+        // An instance that exited is read once more to its end: a container that wrote and exited
+        // before it was first followed (or while its follow was restarting) has its lines all the same.
+        if (i.state !== 'running' && i.state !== 'stopping' && i.state !== 'exited') continue;
         const key = `${env.id}\u0000${i.id}`;
         keep.add(key);
         const f = this.follows.get(key);
@@ -145,13 +147,11 @@ export class LogCollector {
     this.stopEnv(env, keep);
   }
 
-  /** Stops following what is no longer in scope (an ended follow of a stopped instance is forgotten too). */
+  /** Stops following what is no longer listed or in scope. */
   private stopEnv(env: EnvironmentDriver, keep: Set<string>): void {
     const prefix = `${env.id}\u0000`;
     for (const [key, f] of this.follows) {
       if (!key.startsWith(prefix) || keep.has(key)) continue;
-      // An instance that stopped keeps its ended entry until it runs again; one out of scope is let go.
-      if (f.ended) continue;
       f.stop();
       this.follows.delete(key);
     }

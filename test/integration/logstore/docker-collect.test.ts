@@ -126,3 +126,35 @@ test('the panel stopped for 10 s while a container writes, then started again: e
     await core.close();
   }
 });
+
+test('a container that writes and exits at once still has every line stored', { skip, timeout: 60_000 }, async () => {
+  const core = await collectingCore(stateDir());
+  try {
+    const script = `for (let i = 1; i <= 2000; i++) console.log('brief ' + i);`;
+    const id = docker(
+      'run',
+      '-d',
+      '--name',
+      `${project}-brief-1`,
+      '--label',
+      'dev.fleetdeck.service=brief',
+      '--label',
+      `dev.fleetdeck.project=${project}`,
+      base(),
+      'node',
+      '-e',
+      script,
+    );
+    const lines = await until(
+      'every line of the exited container stored',
+      async () => {
+        const hits = (await search(core, 'brief')).filter((h) => h.instanceId === id);
+        return hits.length >= 2000 ? hits : undefined;
+      },
+      30_000,
+    );
+    assert.equal(lines.length, 2000, 'each line once');
+  } finally {
+    await core.close();
+  }
+});
