@@ -43,6 +43,8 @@ export class LogCollector {
   private readonly follows = new Map<string, Followed>();
   private readonly watched = new Map<EnvironmentDriver, () => void>();
   private saved: Saved;
+  /** Only a process that keeps logs collects (the window, serve); the CLI's core never starts it. */
+  private started = false;
   private stopped = false;
   private readonly onEnvs = () => this.attachAll();
 
@@ -56,6 +58,7 @@ export class LogCollector {
   }
 
   start(): void {
+    this.started = true;
     this.envs.on('change', this.onEnvs);
     this.attachAll();
   }
@@ -81,6 +84,7 @@ export class LogCollector {
 
   /** Someone opened a service (its logs, its detail): under `opened`, its lines are kept from now on. */
   opened(env: EnvironmentDriver, serviceId: string): void {
+    if (!this.started) return; // the state file is the collecting process's
     const list = this.saved.opened?.[env.id] ?? [];
     if (list.includes(serviceId)) return;
     this.saved = { ...this.saved, opened: { ...this.saved.opened, [env.id]: [...list, serviceId] } };
@@ -126,7 +130,7 @@ export class LogCollector {
   }
 
   private reconcile(env: EnvironmentDriver): void {
-    if (this.stopped || env.state !== 'connected') return;
+    if (!this.started || this.stopped || env.state !== 'connected') return;
     const scope = this.scopeOf(env);
     if (scope === 'none' || (scope === 'opened' && !this.saved.opened?.[env.id]?.length)) return this.stopEnv(env, new Set());
     const keep = new Set<string>();
