@@ -20,11 +20,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { KubeFixture } from '../test/fixtures/kube-apiserver/server';
 import { RESOURCES, type ResourceType } from '../test/fixtures/kube-apiserver/resources';
 import type { KubeObject } from '../test/fixtures/kube-apiserver/types';
+import { CHROMIUM, launchChromium } from './lib/chromium';
 import { writePerfSection } from './lib/perf-doc';
 
 const args = process.argv.slice(2);
@@ -46,7 +47,6 @@ const CONTEXT = 'bench-kube';
 const ENV = `kube:${CONTEXT}`;
 const root = process.cwd();
 const TOKEN = randomBytes(12).toString('hex');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEADLINE = Date.now() + (8 + (SECONDS + ALONE_SECONDS) / 60) * 60_000;
 const CLK_TCK = 100;
 
@@ -347,19 +347,7 @@ async function main(): Promise<void> {
 
   idle = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   const { url, pid } = await startServe(kubeconfig);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const blank = await browser.newPage();
   await blank.goto('about:blank');
   const blankCdp = await blank.context().newCDPSession(blank);

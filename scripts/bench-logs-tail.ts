@@ -13,12 +13,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import { CHROMIUM, launchChromium } from './lib/chromium';
 import { writePerfSection } from './lib/perf-doc';
 
 const args = process.argv.slice(2);
 const LINES = Math.min(Number(args[args.indexOf('--lines') + 1]) || 300_000, 2_000_000);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = randomBytes(12).toString('hex');
 const project = `fdtail${randomBytes(3).toString('hex')}`;
 const root = process.cwd();
@@ -153,19 +153,7 @@ async function startServe(): Promise<string> {
 /** The Logs tab of serve in Chromium: entries counted as they reach the page. */
 async function page(): Promise<Rate & { dropped: number; longTasks: number[] }> {
   const url = await startServe();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const id = floodContainer('page');
   const pg = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await pg.addInitScript(PAGE_COUNTERS);

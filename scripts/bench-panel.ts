@@ -16,7 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import { CHROMIUM, launchChromium } from './lib/chromium';
 import { writePerfSection } from './lib/perf-doc';
 
 const args = process.argv.slice(2);
@@ -32,7 +33,6 @@ const RUN = `fdpanel${randomBytes(3).toString('hex')}`;
 const LABEL = `dev.fleetdeck.bench=${RUN}`;
 const root = process.cwd();
 const TOKEN = randomBytes(12).toString('hex');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEADLINE = Date.now() + 4 * 60_000; // the whole bench stays bounded
 
 const docker = (...a: string[]) => execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -109,19 +109,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(root, 'dist/main/cli.js'))) throw new Error('run "npm run build" first');
   if (!baseImage()) throw new Error('no fleetdeck/node-base image; run "npm run samples:build" first');
   const { url, pid } = await startServe();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 
   // Baselines measured in this run: a blank page's heap, an idle Node process's RSS.
   const blank = await browser.newPage();

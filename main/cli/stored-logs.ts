@@ -16,15 +16,15 @@ type LogsCommand = Extract<Command, { cmd: 'logs' }>;
 /** Search terms of the command's filters, quoted so a value is never read as query syntax. */
 export function storedQuery(c: Pick<LogsCommand, 'grep' | 'level' | 'request'>, scope?: { instance?: string }): string {
   const quote = (v: string) => `"${v.replace(/["\\]/g, (m) => `\\${m}`)}"`;
+  // The language ANDs its terms: the filters are simply more terms.
   return [
-    c.grep ? `(${c.grep})` : '',
+    c.grep ?? '',
     c.level ? `level:${c.level}` : '',
     c.request ? `requestId:${quote(c.request)}` : '',
     scope?.instance ? `instance:${quote(scope.instance)}` : '',
   ]
     .filter(Boolean)
-    .join(' ')
-    .replace(/^\((.*)\)$/s, '$1');
+    .join(' ');
 }
 
 export async function storedLogs(

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/lib/chromium';
 
 export const E2E_PORT = Number(process.env.FLEETDECK_E2E_PORT ?? 7431);
 export const E2E_TOKEN = 'e2e-token-7f3a9c';
@@ -21,17 +22,8 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       // The system Chromium: no browser is ever downloaded.
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

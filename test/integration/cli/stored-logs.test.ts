@@ -105,6 +105,8 @@ test('fleetdeck logs prints a service’s stored lines oldest first, filtered by
   assert.equal(grep.code, 0, grep.stderr);
   assert.match(grep.stdout, /front line 1\b/);
   assert.doesNotMatch(grep.stdout, /line 10\b/);
+  const both = await fleetdeck('logs', `${project}/front`, '--grep', 'line -"line 10"', '--level', 'warn', '--json');
+  assert.equal(both.stdout.trim().split('\n').length, 7, `--grep and --level together: the eight warnings but line 10 (${both.stderr})`);
   const bad = await fleetdeck('logs', `${project}/front`, '--grep', '"unclosed');
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /quote/i);

@@ -35,9 +35,8 @@ async function collectingCore(dir: string, env: NodeJS.ProcessEnv = {}): Promise
   return core;
 }
 
-/** A container of service `service` writing `count` numbered lines `<word> <n>`, one every `everyMs`, then `<word> done`. */
-function writer(name: string, service: string, word: string, count: number, everyMs: number): string {
-  const script = `let n = 0; const t = setInterval(() => { n++; console.log('${word} ' + n); if (n === ${count}) { clearInterval(t); console.log('${word} done'); setInterval(() => {}, 1e9); } }, ${everyMs});`;
+/** A base-image container of service `service` (this run's project) running `script`; its id. */
+function labelledRun(name: string, service: string, script: string): string {
   return docker(
     'run',
     '-d',
@@ -52,6 +51,12 @@ function writer(name: string, service: string, word: string, count: number, ever
     '-e',
     script,
   );
+}
+
+/** A container of service `service` writing `count` numbered lines `<word> <n>`, one every `everyMs`, then `<word> done`. */
+function writer(name: string, service: string, word: string, count: number, everyMs: number): string {
+  const script = `let n = 0; const t = setInterval(() => { n++; console.log('${word} ' + n); if (n === ${count}) { clearInterval(t); console.log('${word} done'); setInterval(() => {}, 1e9); } }, ${everyMs});`;
+  return labelledRun(name, service, script);
 }
 
 async function search(core: Core, query: string, extra: { services?: string[]; order?: 'oldest' | 'newest'; limit?: number } = {}): Promise<LogHit[]> {
@@ -130,21 +135,7 @@ test('the panel stopped for 10 s while a container writes, then started again: e
 test('a container that writes and exits at once still has every line stored', { skip, timeout: 60_000 }, async () => {
   const core = await collectingCore(stateDir());
   try {
-    const script = `for (let i = 1; i <= 2000; i++) console.log('brief ' + i);`;
-    const id = docker(
-      'run',
-      '-d',
-      '--name',
-      `${project}-brief-1`,
-      '--label',
-      'dev.fleetdeck.service=brief',
-      '--label',
-      `dev.fleetdeck.project=${project}`,
-      base(),
-      'node',
-      '-e',
-      script,
-    );
+    const id = labelledRun(`${project}-brief-1`, 'brief', `for (let i = 1; i <= 2000; i++) console.log('brief ' + i);`);
     const lines = await until(
       'every line of the exited container stored',
       async () => {

@@ -15,7 +15,8 @@ export function requestIdOf(text: string): string | undefined {
     const j = JSON.parse(t) as Record<string, unknown>;
     for (const k of REQUEST_ID_KEYS) {
       const v = j[k];
-      if (typeof v === 'string' && v.length > 0 && v.length <= 200) return v;
+      // Decoded from what a container wrote: shown (and put in a query) only as plain text.
+      if (typeof v === 'string' && v.length > 0 && v.length <= 200) return plainText(v);
     }
   } catch {
     /* not JSON after all */
