@@ -18,7 +18,12 @@ test('a Deployment is a service like any other: listed, opened, scaled, its pods
   await detail.getByRole('button', { name: 'Scale down' }).click();
   await expect(detail.getByTestId('replica-count')).toHaveText('2/2', { timeout: 20_000 });
   await detail.getByRole('tab', { name: 'Logs' }).click();
-  await expect(page.getByRole('region', { name: 'Logs' }).locator('.xterm-rows')).toContainText('user-service-', { timeout: 15_000 });
+  await expect(page.getByRole('region', { name: 'Logs' }).getByRole('log', { name: 'Live logs of fleetdeck-samples/user-service' })).toContainText(
+    'user-service-',
+    {
+      timeout: 15_000,
+    },
+  );
   await detail.getByRole('tab', { name: 'Metrics' }).click();
   await expect(page.getByRole('region', { name: 'Metrics' }).getByRole('figure', { name: /^CPU, [\d.]+ %/ })).toBeVisible({ timeout: 15_000 });
   await detail.getByRole('tab', { name: 'Instances' }).click();

@@ -66,11 +66,12 @@ test.afterAll(() => {
   if (!why) docker('rm', '-f', instance);
 });
 
+// The rows the live list draws (all of them here: a few lines, one screen).
 const rowTexts = (page: Page) =>
   page
-    .getByRole('region', { name: 'Logs' })
-    .locator('.xterm-rows > div')
-    .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
+    .getByRole('log', { name: /^Live logs of/ })
+    .locator('.live-log-row')
+    .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').trimEnd()));
 
 test('escape sequences and line breaks inside JSON log lines neither clear the Logs tab, forge a line, nor touch the clipboard or title', async () => {
   const title = await page.title();
@@ -81,7 +82,7 @@ test('escape sequences and line breaks inside JSON log lines neither clear the L
   const detail = page.getByRole('region', { name: `Service ${project}/logger` });
   await detail.getByRole('tab', { name: 'Logs' }).click();
   const logs = page.getByRole('region', { name: 'Logs' });
-  const rows = logs.locator('.xterm-rows');
+  const rows = logs.getByRole('log', { name: `Live logs of ${project}/logger` });
   await expect(logs).toContainText('Live', { timeout: 15_000 });
   await expect(rows).toContainText('before-line-3', { timeout: 10_000 });
 
@@ -109,6 +110,8 @@ test('escape sequences and line breaks inside JSON log lines neither clear the L
   ).toBe(true);
   expect(texts.join('\n')).not.toMatch(/\]52;|PWNED-TITLE|SlNPTkNMSVA/);
 
+  // Nothing from the container became markup: no links, no elements but the list's own spans and marks.
+  expect(await rows.locator('a, img, iframe, script, [href], [src]').count()).toBe(0);
   expect(await page.title()).toBe(title);
   expect(await page.evaluate(() => (window as unknown as { __clipboardWrites: string[] }).__clipboardWrites)).toEqual([]);
 });

@@ -118,7 +118,7 @@ test('the Logs tab follows every instance live: a request shows up with its inst
   const id = `e2e-logs-${Date.now()}`;
   const r = await fetch(`http://127.0.0.1:${port}/user/7`, { headers: { 'x-request-id': id } });
   expect(r.status).toBe(200);
-  const rows = logs.locator('.xterm-rows');
+  const rows = logs.getByRole('log', { name: `Live logs of ${E2E_SAMPLES}/user-service` });
   await expect(rows).toContainText(id, { timeout: 10_000 });
   await expect(rows).toContainText(instance);
   // Raw JSON shows the line as the service wrote it.

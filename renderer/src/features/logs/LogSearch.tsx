@@ -33,8 +33,11 @@ type Result =
   | { kind: 'error'; message: string }
   | { kind: 'done'; hits: LogHit[]; more: boolean; tookMs: number; histogram?: LogHistogram; loadingMore?: boolean };
 
-/** The stored lines of a service (or of every service), searched: a histogram over time, then the hits, highlighted. */
-export function LogSearch({ service }: { service: Service }) {
+/**
+ * The stored lines of a service (or of every service), searched: a histogram over time, then the hits, highlighted.
+ * `onShowInLive`: a hit of this service opens the live tail at that moment.
+ */
+export function LogSearch({ service, onShowInLive }: { service: Service; onShowInLive?: (hit: LogHit) => void }) {
   const envName = useEnvironment(service.envId)?.name ?? service.envId;
   const [text, setText] = useState('');
   const [rangeMs, setRangeMs] = useState<number>(RANGES[1].ms);
@@ -209,6 +212,11 @@ export function LogSearch({ service }: { service: Service }) {
                 {rid ? (
                   <button type="button" className="ghost hit-request" onClick={() => follow(rid)} aria-label={`Every line of request ${rid}`}>
                     request
+                  </button>
+                ) : null}
+                {onShowInLive && hit.service === service.id && hit.env === service.envId ? (
+                  <button type="button" className="ghost hit-live" onClick={() => onShowInLive(hit)} aria-label={`Show in live tail, from ${timeLabel(hit.t)}`}>
+                    Show in live tail
                   </button>
                 ) : null}
                 {open?.id === hit.id ? (
