@@ -62,6 +62,7 @@ export function LiveLogs({ service, seed, onSearchStored, hidden }: Props) {
   const pendingJump = useRef<number | undefined>(undefined);
   const finder = useRef<LiveFind | undefined>(undefined);
   const [findTick, setFindTick] = useState(0);
+  const [, setFound] = useState(0);
 
   const merged = instance === ALL;
   // Each instance keeps its colour for the life of the view.
@@ -184,7 +185,9 @@ export function LiveLogs({ service, seed, onSearchStored, hidden }: Props) {
     const f = finder.current;
     if (!f) return;
     const limit = paused && pauseSeq.current !== undefined ? pauseSeq.current : buffer.nextSeq;
-    if (!f.update(buffer, limit)) {
+    const done = f.update(buffer, limit);
+    setFound(f.total); // drawn again when the count moved
+    if (!done) {
       const id = requestAnimationFrame(() => setFindTick((n) => n + 1));
       return () => cancelAnimationFrame(id);
     }
