@@ -22,6 +22,10 @@ const CONTROL = '[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f]';
 // stored ("Trojan Source"), so a name or a line could show what it does not say.
 const BIDI = '[\\u202a-\\u202e\\u2066-\\u2069]';
 
+// Any character TERMINAL acts on (ESC is C0): most log lines hold none, and one scan of a class says so.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
 // One pass, so that removing one thing can never join its neighbours into a new sequence.
 const TERMINAL = new RegExp(`(${BREAK})|(${SEQUENCE})|${CONTROL}|${BIDI}`, 'g');
 const PLAIN = new RegExp(`(${BREAK})|[\\x00-\\x1f\\x7f-\\x9f]|${BIDI}`, 'g');
@@ -39,6 +43,7 @@ const JSON_RAW = /[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
  * the field (formatEntry does).
  */
 export function terminalText(text: string): string {
+  if (!UNSAFE.test(text)) return text;
   return text.replace(TERMINAL, (_m, brk: string | undefined, seq: string | undefined) => (brk ? LINE_BREAK_MARK : seq && SGR_ONLY.test(seq) ? seq : ''));
 }
 
@@ -55,6 +60,7 @@ export function plainText(text: string): string {
 
 /** Plain content for matching (levels, JSON detection, search): sequences and controls silently gone. */
 export function stripEscapes(text: string): string {
+  if (!UNSAFE.test(text)) return text;
   return text.replace(TERMINAL, (_m, brk: string | undefined) => (brk ? ' ' : ''));
 }
 

@@ -19,13 +19,38 @@ export function levelOf(value: unknown): LogLevel | undefined {
   return undefined;
 }
 
+// A JSON line whose first key is its level (pino, zap, bunyan write it so): read without parsing the line.
+const LEADING_LEVEL = /^\{\s*"(?:level|lvl|severity|levelname)"\s*:\s*(?:(\d+)\s*[,}]|"([a-zA-Z]+)")/;
+
+/** Lines of one second share their prefix: Date.parse runs once a second of lines, not once a line. */
+let lastSecond = '';
+let lastSecondMs = NaN;
+
+/** ms of a Docker timestamp (`2026-12-02T15:40:01.123456789Z`): the second parsed once, the fraction read. */
+function dockerTime(ts: string): number {
+  const dot = ts.charCodeAt(19) === 46 ? 19 : -1;
+  let end = 19;
+  let ms = 0;
+  if (dot > 0) {
+    end = 20;
+    while (end < ts.length && ts.charCodeAt(end) >= 48 && ts.charCodeAt(end) <= 57) end++;
+    ms = Number(ts.slice(20, Math.min(end, 23)).padEnd(3, '0'));
+  }
+  const second = ts.slice(0, 19) + ts.slice(end);
+  if (second !== lastSecond) {
+    lastSecondMs = Date.parse(second);
+    lastSecond = second;
+  }
+  return lastSecondMs + ms;
+}
+
 /** Parses a raw line (with Docker's timestamp prefix when present) into an entry. */
 export function toEntry(raw: string, instance: string, stream: 'stdout' | 'stderr', now = Date.now()): LogEntry {
   let t = now;
   let line = raw;
   const m = DOCKER_TS.exec(raw);
   if (m) {
-    const parsed = Date.parse(m[1]!);
+    const parsed = dockerTime(m[1]!);
     if (Number.isFinite(parsed)) t = parsed;
     line = raw.slice(m[0].length);
   }
@@ -33,7 +58,9 @@ export function toEntry(raw: string, instance: string, stream: 'stdout' | 'stder
   const text = terminalText(line);
   const plain = stripEscapes(line).trimStart();
   let level: LogLevel | undefined;
-  if (plain.startsWith('{')) {
+  const lead = plain.startsWith('{') ? LEADING_LEVEL.exec(plain) : null;
+  if (lead) level = levelOf(lead[1] !== undefined ? Number(lead[1]) : lead[2]);
+  else if (plain.startsWith('{')) {
     try {
       const j = JSON.parse(plain) as Record<string, unknown>;
       level = levelOf(j.level ?? j.lvl ?? j.severity ?? j.levelname);

@@ -13,8 +13,58 @@ export function encodeBlock(texts: string[]): Uint8Array {
   return deflateRawSync(Buffer.concat([head, ...bodies]), { level: 6 });
 }
 
+/**
+ * The lines' times and metas (stream and level) of a block, uncompressed: per line the zigzag varint
+ * of its time minus the previous one's (the first's minus t0), then its meta byte. 2-4 bytes a line,
+ * read without inflating the texts (histograms, time and level filters).
+ */
+export function encodeLines(lines: { t: number; meta: number }[], t0: number): Uint8Array {
+  const out = Buffer.allocUnsafe(lines.length * 11);
+  let at = 0;
+  let prev = t0;
+  for (const l of lines) {
+    const d = l.t - prev;
+    prev = l.t;
+    // Arithmetic, not bit operations: a delta may pass 2^31 ms (lines back-filled after weeks).
+    let z = d >= 0 ? d * 2 : -d * 2 - 1;
+    while (z >= 0x80) {
+      out[at++] = (z % 0x80) | 0x80;
+      z = Math.floor(z / 0x80);
+    }
+    out[at++] = z;
+    out[at++] = l.meta;
+  }
+  return Uint8Array.prototype.slice.call(out, 0, at);
+}
+
+export interface BlockLines {
+  t: Float64Array;
+  meta: Uint8Array;
+}
+
+export function decodeLines(data: Uint8Array, n: number, t0: number): BlockLines {
+  const t = new Float64Array(n);
+  const meta = new Uint8Array(n);
+  let at = 0;
+  let prev = t0;
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    let scale = 1;
+    for (;;) {
+      const b = data[at++]!;
+      z += (b & 0x7f) * scale;
+      if (b < 0x80) break;
+      scale *= 0x80;
+    }
+    prev += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    t[i] = prev;
+    meta[i] = data[at++]!;
+  }
+  return { t, meta };
+}
+
 /** Inflates a block; texts are decoded one by one when asked for (a search reads a few of 256). */
-export function decodeBlock(data: Uint8Array, first = 0): Block {
+export function decodeBlock(data: Uint8Array): Block {
   // One output chunk holds a block of 256 JSON lines: no concatenation of chunks, less garbage.
   const buf = inflateRawSync(data, { chunkSize: 128 * 1024 });
   const n = buf.readUInt32LE(0);
@@ -23,7 +73,6 @@ export function decodeBlock(data: Uint8Array, first = 0): Block {
   for (let i = 0; i < n; i++) ends[i + 1] = ends[i]! + buf.readUInt32LE(4 + 4 * i);
   const texts: (string | undefined)[] = new Array<string | undefined>(n);
   return {
-    first,
     n,
     size: buf.length * 2,
     text(i: number): string | undefined {
@@ -33,9 +82,8 @@ export function decodeBlock(data: Uint8Array, first = 0): Block {
   };
 }
 
-/** A block's texts (text(i) is that of line first + i), and the id of its first line. */
+/** A block's texts: text(i) is that of its line i. */
 export interface Block {
-  first: number;
   n: number;
   /** Bytes held at most (the inflated blob, and the texts read from it), for the cache's bound. */
   size: number;
@@ -49,16 +97,16 @@ export class BlockCache {
 
   constructor(private readonly maxBytes = 24 * 1024 * 1024) {}
 
-  get(id: number, load: () => { data: Uint8Array; first: number } | undefined): Block | undefined {
+  get(id: number, load: () => Uint8Array | undefined): Block | undefined {
     const hit = this.map.get(id);
     if (hit) {
       this.map.delete(id);
       this.map.set(id, hit);
       return hit;
     }
-    const row = load();
-    if (!row) return undefined;
-    const block = decodeBlock(row.data, Number(row.first));
+    const data = load();
+    if (!data) return undefined;
+    const block = decodeBlock(data);
     this.map.set(id, block);
     this.size += block.size;
     for (const [old, v] of this.map) {

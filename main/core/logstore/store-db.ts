@@ -6,13 +6,13 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { LogStoreLimits, StoredLine } from './types';
-import { BlockCache, encodeBlock, type Block } from './blocks';
-import { SCHEMA, packMeta } from './schema';
+import { BlockCache, encodeBlock, encodeLines, type Block } from './blocks';
+import { LAYOUT_VERSION, LINES_PER_BLOCK, SCHEMA, levelRank, packMeta } from './schema';
 
 export const DEFAULT_LIMITS: LogStoreLimits = { maxBytes: 1024 ** 3, maxAgeMs: 7 * 24 * 3600_000 };
 
 /** Lines of one instance are gathered into a block of at most this many, or for at most BLOCK_MS. */
-export const BLOCK_LINES = 256;
+export const BLOCK_LINES = LINES_PER_BLOCK;
 export const BLOCK_MS = 1000;
 const PAGE = 4096;
 /** After a full disk, writes are tried again this long after (lines meanwhile are dropped). */
@@ -57,11 +57,10 @@ export class LogDatabase {
   private sourcesByKey = new Map<string, Source>();
   private pending = new Map<number, Pending>();
   private pendingLines = 0;
-  private nextId = 1;
+  private nextBlock = 1;
   private fullUntil = 0;
   private stmts!: {
     block: StatementSync;
-    line: StatementSync;
     fts: StatementSync;
     blockData: StatementSync;
   };
@@ -89,8 +88,9 @@ export class LogDatabase {
     try {
       this.openFile();
     } catch (e) {
-      if (!isCorruption(e)) throw e;
-      this.moveAside();
+      if (e instanceof OtherLayout) this.moveAside('layout');
+      else if (isCorruption(e)) this.moveAside('corrupt');
+      else throw e;
       this.openFile();
     }
   }
@@ -102,26 +102,28 @@ export class LogDatabase {
       db.exec(`PRAGMA page_size = ${PAGE}; PRAGMA auto_vacuum = INCREMENTAL`);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
       db.exec(`PRAGMA journal_size_limit = ${this.walLimit}; PRAGMA wal_autocheckpoint = ${Math.max(16, Math.floor(this.walLimit / PAGE / 2))}`);
+      const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+      const tables = Number((db.prepare('SELECT count(*) AS c FROM sqlite_master').get() as { c: number }).c);
+      if (tables > 0 && version !== LAYOUT_VERSION) throw new OtherLayout(version);
       db.exec('BEGIN');
       for (const s of SCHEMA) db.exec(s);
+      db.exec(`PRAGMA user_version = ${LAYOUT_VERSION}`);
       // Deletes remove postings instead of adding tombstones: pruning frees pages at once.
       db.exec("INSERT INTO fts (fts, rank) VALUES ('secure-delete', 1)");
       db.exec('COMMIT');
       // Reads every table's root: a damaged file says so now rather than at the first search.
-      db.prepare('SELECT (SELECT max(id) FROM lines), (SELECT count(*) FROM sources), (SELECT max(id) FROM blocks)').get();
+      db.prepare('SELECT (SELECT count(*) FROM sources), (SELECT max(id) FROM blocks), (SELECT min(t0) FROM blocks)').get();
     } catch (e) {
       db.close();
       throw e;
     }
     this.db = db;
     this.stmts = {
-      block: db.prepare('INSERT INTO blocks (source, first, n, t0, t1, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      line: db.prepare('INSERT INTO lines (id, t, block, meta) VALUES (?, ?, ?, ?)'),
+      block: db.prepare('INSERT INTO blocks (id, source, n, t0, t1, levels, lines, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       fts: db.prepare('INSERT INTO fts (rowid, text) VALUES (?, ?)'),
-      blockData: db.prepare('SELECT data, first FROM blocks WHERE id = ?'),
+      blockData: db.prepare('SELECT data FROM blocks WHERE id = ?'),
     };
-    const max = db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null };
-    this.nextId = (max.m ?? 0) + 1;
+    this.nextBlock = this.maxBlock() + 1;
     this.sourcesById.clear();
     this.sourcesByKey.clear();
     for (const r of db.prepare('SELECT id, env, service, instance, instance_id FROM sources').all()) {
@@ -132,13 +134,23 @@ export class LogDatabase {
     this.cache.clear();
   }
 
-  /** Keeps the damaged file for a post-mortem (it may hold lines someone wants) and starts anew. */
-  private moveAside(): void {
+  private maxBlock(): number {
+    return Number((this.db.prepare('SELECT max(id) AS m FROM blocks').get() as { m: number | null }).m ?? 0);
+  }
+
+  /**
+   * Keeps a damaged file for a post-mortem (it may hold lines someone wants), or one of another
+   * layout for the version that wrote it, and starts anew.
+   */
+  private moveAside(why: 'corrupt' | 'layout'): void {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const aside = `${this.file}.corrupt-${stamp}`;
+    const aside = `${this.file}.${why === 'corrupt' ? 'corrupt' : 'other-layout'}-${stamp}`;
     renameSync(this.file, aside);
     for (const ext of ['-wal', '-shm']) rmSync(this.file + ext, { force: true });
-    this.problem = `The log store was damaged; it was moved aside to ${aside} and a new one started. Lines stored before are not searchable.`;
+    this.problem =
+      why === 'corrupt'
+        ? `The log store was damaged; it was moved aside to ${aside} and a new one started. Lines stored before are not searchable.`
+        : `The log store was written by another version of Fleetdeck; it was moved aside to ${aside} and a new one started. That version can still read it.`;
   }
 
   /** After an error: a corrupt database is replaced (and true returned, so the caller may retry). */
@@ -149,7 +161,7 @@ export class LogDatabase {
     } catch {
       // closing a damaged database may fail too; it is being replaced either way
     }
-    this.moveAside();
+    this.moveAside('corrupt');
     this.openFile();
     // What was gathering belongs to sources of the old file.
     const lost = this.pendingLines;
@@ -168,7 +180,7 @@ export class LogDatabase {
   }
 
   block(id: number): Block | undefined {
-    return this.cache.get(id, () => this.stmts.blockData.get(id) as { data: Uint8Array; first: number } | undefined);
+    return this.cache.get(id, () => (this.stmts.blockData.get(id) as { data: Uint8Array } | undefined)?.data);
   }
 
   private sourceOf(l: StoredLine): Source {
@@ -263,24 +275,25 @@ export class LogDatabase {
   private writeBlock(s: Source, lines: StoredLine[]): void {
     let t0 = Infinity;
     let t1 = -Infinity;
+    let levels = 0;
+    const texts: string[] = [];
+    const metas: { t: number; meta: number }[] = [];
     for (const l of lines) {
       if (l.t < t0) t0 = l.t;
       if (l.t > t1) t1 = l.t;
+      levels |= 1 << levelRank(l.level);
+      texts.push(l.text);
+      metas.push({ t: l.t, meta: packMeta(l.stream, l.level) });
     }
-    const first = this.nextId;
-    const data = encodeBlock(lines.map((l) => l.text));
-    const r = this.stmts.block.run(s.id, first, lines.length, t0, t1, data);
-    const block = Number(r.lastInsertRowid);
-    for (const l of lines) {
-      const id = this.nextId++;
-      this.stmts.line.run(id, l.t, block, packMeta(s.id, l.stream, l.level));
-      this.stmts.fts.run(id, l.text);
-    }
+    const id = this.nextBlock++;
+    this.stmts.block.run(id, s.id, lines.length, t0, t1, levels, encodeLines(metas, t0), encodeBlock(texts));
+    // Newlines part the lines: no token spans two of them.
+    this.stmts.fts.run(id, texts.join('\n'));
   }
 
   private fail(e: unknown, lines: number): void {
     this.onDropped(lines);
-    this.nextId = ((this.db.prepare('SELECT max(id) AS m FROM lines').get() as { m: number | null }).m ?? 0) + 1;
+    this.nextBlock = this.maxBlock() + 1;
     if (sqliteCode(e) === SQLITE_FULL) {
       this.problem = DISK_FULL;
       this.fullUntil = Date.now() + FULL_RETRY_MS;
@@ -322,7 +335,7 @@ export class LogDatabase {
   /** Drops the oldest blocks: those past maxAgeMs, then about enough to bring the file to 70% of its budget. */
   prune(now = Date.now()): void {
     try {
-      const old = this.db.prepare('SELECT id, first, n FROM blocks WHERE t1 < ? ORDER BY t1 LIMIT 1000');
+      const old = this.db.prepare('SELECT id FROM blocks WHERE t1 < ? ORDER BY t1 LIMIT 1000');
       for (let rows = old.all(now - this.limits.maxAgeMs); rows.length > 0; rows = old.all(now - this.limits.maxAgeMs)) this.dropBlocks(rows);
       // One round usually does; more only while the file is still over its budget.
       for (let round = 0; round < 5; round++) {
@@ -332,7 +345,7 @@ export class LogDatabase {
         const drop = Math.max(BLOCK_LINES, Math.ceil(((used - this.budget * 0.7) / used) * lines));
         const rows: Record<string, unknown>[] = [];
         let sum = 0;
-        for (const r of this.db.prepare('SELECT id, first, n FROM blocks ORDER BY t1').iterate()) {
+        for (const r of this.db.prepare('SELECT id, n FROM blocks ORDER BY t1').iterate()) {
           rows.push(r);
           sum += Number(r.n);
           if (sum >= drop) break;
@@ -351,17 +364,14 @@ export class LogDatabase {
   }
 
   private dropBlocks(rows: Record<string, unknown>[]): void {
-    const lines = this.db.prepare('DELETE FROM lines WHERE id BETWEEN ? AND ?');
-    const fts = this.db.prepare('DELETE FROM fts WHERE rowid BETWEEN ? AND ?');
+    const fts = this.db.prepare('DELETE FROM fts WHERE rowid = ?');
     const block = this.db.prepare('DELETE FROM blocks WHERE id = ?');
     this.db.exec('BEGIN');
     for (const r of rows) {
-      const first = Number(r.first);
-      const last = first + Number(r.n) - 1;
-      lines.run(first, last);
-      fts.run(first, last);
-      block.run(Number(r.id));
-      this.cache.forget(Number(r.id));
+      const id = Number(r.id);
+      fts.run(id);
+      block.run(id);
+      this.cache.forget(id);
     }
     this.db.exec('COMMIT');
     this.boundWal();
@@ -373,6 +383,13 @@ export class LogDatabase {
     } finally {
       this.db.close();
     }
+  }
+}
+
+/** A file written by another layout of the store. */
+class OtherLayout extends Error {
+  constructor(version: number) {
+    super(`log store layout ${version}, not ${LAYOUT_VERSION}`);
   }
 }
 

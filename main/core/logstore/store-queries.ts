@@ -1,49 +1,58 @@
 /**
- * Searches over the log database. Candidates come from FTS5 when the query has words (else from
- * the (t, meta) index), in (t, id) order; each is verified against the exact query on its
- * decompressed block, because FTS tokens only approximate words, phrases and fields.
+ * Searches over the log database. FTS5 names the blocks that may hold a query's words; blocks
+ * are then read in the order asked for (newest or oldest first), and each of their lines is checked
+ * against the exact query, because a block's words are not a line's and FTS tokens only
+ * approximate words, phrases and fields. Times, streams and levels are read from a block's `lines`
+ * column, so a line's text is inflated only when a term needs it or it is a hit.
  */
 import { ftsMatch, matchesLine } from '../../common/log-query';
 import type { LogQueryAst } from '../../common/log-query-ast';
 import type { InstanceMark, LogHistogram, LogHit, LogSearch, LogSearchResult, LogStoreStats } from './types';
-import { levelRank, unpackMeta } from './schema';
+import { decodeLines, type BlockLines } from './blocks';
+import { blockOf, indexOf, levelRank, levelsFrom, lineId, unpackMeta } from './schema';
 import type { LogDatabase } from './store-db';
 
-interface Row {
+interface BlockRow {
   id: number;
-  t: number;
-  block: number;
-  meta: number;
+  source: number;
+  n: number;
+  t0: number;
+  t1: number;
+  lines: Uint8Array;
 }
 
-/** A match set below this is fetched whole and sorted; above it, it is walked in time windows. */
-const RARE = 4096;
-/** Beyond this many verified candidates, a histogram counts FTS candidates unverified. */
+/** Matching blocks up to this many are fetched by id and sorted; more, and blocks are walked in order and tested against the set. */
+const FEW_BLOCKS = 2048;
+/** Beyond this many verified lines, a histogram estimates the rest from the share that matched. */
 const HISTOGRAM_VERIFY_CAP = 200_000;
+
+const COLUMNS = 'b.id, b.source, b.n, b.t0, b.t1, b.lines';
 
 interface Filter {
   sql: string[];
   args: (number | string)[];
   /** No line can match (a scope naming nothing stored). */
   none: boolean;
-  /** The SQL filter is the whole query: no line needs its text checked. */
+  /** Level, scope and time are the whole query: no line needs its text checked. */
   exact: boolean;
+  minRank: number;
+  from: number;
+  to: number;
 }
 
 function filterOf(d: LogDatabase, s: Omit<LogSearch, 'order' | 'limit' | 'after'>): Filter {
-  const f: Filter = { sql: [], args: [], none: false, exact: true };
+  const f: Filter = { sql: [], args: [], none: false, exact: true, minRank: 0, from: s.from ?? -Infinity, to: s.to ?? Infinity };
   const add = (sql: string, ...args: (number | string)[]): void => {
     f.sql.push(sql);
     f.args.push(...args);
   };
-  if (s.from !== undefined) add('l.t >= ?', s.from);
-  if (s.to !== undefined) add('l.t <= ?', s.to);
-  let min = 0;
+  if (s.from !== undefined) add('b.t1 >= ?', s.from);
+  if (s.to !== undefined) add('b.t0 <= ?', s.to);
   for (const term of s.query.terms) {
-    if (term.kind === 'level' && !term.negate) min = Math.max(min, levelRank(term.min));
+    if (term.kind === 'level' && !term.negate) f.minRank = Math.max(f.minRank, levelRank(term.min));
     else f.exact = false;
   }
-  if (min > 0) add('(l.meta & 7) >= ?', min);
+  if (f.minRank > 0) add('(b.levels & ?) != 0', levelsFrom(f.minRank));
   if (s.envs || s.services) {
     const ids: number[] = [];
     for (const src of d.sources()) {
@@ -52,39 +61,23 @@ function filterOf(d: LogDatabase, s: Omit<LogSearch, 'order' | 'limit' | 'after'
       ids.push(src.id);
     }
     if (ids.length === 0) f.none = true;
-    else f.sql.push(`(l.meta >> 4) IN (${ids.join(',')})`);
+    else f.sql.push(`b.source IN (${ids.join(',')})`);
   }
   return f;
 }
 
 const where = (parts: string[]): string => (parts.length ? `WHERE ${parts.join(' AND ')}` : '');
 
-function hitOf(d: LogDatabase, r: Row): LogHit | undefined {
-  const m = unpackMeta(Number(r.meta));
-  const src = d.source(m.source);
-  const block = d.block(Number(r.block));
-  if (!src || !block) return undefined;
-  const text = block.text(Number(r.id) - block.first);
-  if (text === undefined) return undefined;
-  const hit: LogHit = {
-    id: Number(r.id),
-    env: src.env,
-    service: src.service,
-    instance: src.instance,
-    instanceId: src.instanceId,
-    stream: m.stream,
-    t: Number(r.t),
-    text,
-  };
-  if (m.level) hit.level = m.level;
-  return hit;
-}
+const rowOf = (r: Record<string, unknown>): BlockRow => ({
+  id: Number(r.id),
+  source: Number(r.source),
+  n: Number(r.n),
+  t0: Number(r.t0),
+  t1: Number(r.t1),
+  lines: r.lines as Uint8Array,
+});
 
-function matches(ast: LogQueryAst, h: LogHit): boolean {
-  return matchesLine(ast, { text: h.text, level: h.level, service: h.service, instance: h.instance, stream: h.stream });
-}
-
-/** The FTS expression, or undefined when FTS5 cannot take it (then every candidate is read). */
+/** The FTS expression, or undefined when FTS5 cannot take it (then every block in range is read). */
 function matchOf(d: LogDatabase, ast: LogQueryAst): string | undefined {
   const m = ftsMatch(ast);
   if (m === undefined) return undefined;
@@ -96,87 +89,131 @@ function matchOf(d: LogDatabase, ast: LogQueryAst): string | undefined {
   }
 }
 
+/**
+ * The blocks that may hold a match, newest first (by their last line) or oldest first (by their
+ * first): every block holding a line of the query's window, its level and its words.
+ */
+function* candidates(d: LogDatabase, f: Filter, query: LogQueryAst, desc: boolean): Generator<BlockRow> {
+  const order = desc ? 'ORDER BY b.t1 DESC' : 'ORDER BY b.t0 ASC';
+  const match = matchOf(d, query);
+  if (match === undefined) {
+    for (const r of d.db.prepare(`SELECT ${COLUMNS} FROM blocks b ${where(f.sql)} ${order}`).iterate(...f.args)) yield rowOf(r);
+    return;
+  }
+  const ids: number[] = [];
+  for (const r of d.db.prepare('SELECT rowid AS id FROM fts WHERE fts MATCH ?').iterate(match)) ids.push(Number(r.id));
+  if (ids.length <= FEW_BLOCKS) {
+    const rows = d.db
+      .prepare(`SELECT ${COLUMNS} FROM blocks b ${where(['b.id IN (SELECT value FROM json_each(?))', ...f.sql])}`)
+      .all(JSON.stringify(ids), ...f.args)
+      .map(rowOf);
+    rows.sort(desc ? (a, b) => b.t1 - a.t1 : (a, b) => a.t0 - b.t0);
+    yield* rows;
+    return;
+  }
+  const set = new Set(ids);
+  for (const r of d.db.prepare(`SELECT ${COLUMNS} FROM blocks b ${where(f.sql)} ${order}`).iterate(...f.args)) if (set.has(Number(r.id))) yield rowOf(r);
+}
+
+/** Reads one block's lines as hits, on demand. */
+class BlockReader {
+  readonly lines: BlockLines;
+  constructor(
+    private readonly d: LogDatabase,
+    readonly row: BlockRow,
+  ) {
+    this.lines = decodeLines(row.lines, row.n, row.t0);
+  }
+
+  hit(i: number): LogHit | undefined {
+    const src = this.d.source(this.row.source);
+    const text = this.d.block(this.row.id)?.text(i);
+    if (!src || text === undefined) return undefined;
+    const m = unpackMeta(this.lines.meta[i]!);
+    const hit: LogHit = {
+      id: lineId(this.row.id, i),
+      env: src.env,
+      service: src.service,
+      instance: src.instance,
+      instanceId: src.instanceId,
+      stream: m.stream,
+      t: this.lines.t[i]!,
+      text,
+    };
+    if (m.level) hit.level = m.level;
+    return hit;
+  }
+}
+
+function matches(ast: LogQueryAst, h: LogHit): boolean {
+  return matchesLine(ast, { text: h.text, level: h.level, service: h.service, instance: h.instance, stream: h.stream });
+}
+
+function blockRow(d: LogDatabase, id: number): BlockRow | undefined {
+  const r = d.db.prepare(`SELECT ${COLUMNS} FROM blocks b WHERE b.id = ?`).get(id);
+  return r ? rowOf(r) : undefined;
+}
+
+/** The time of a stored line, or undefined once it is pruned. */
+function timeOf(d: LogDatabase, id: number): number | undefined {
+  const row = blockRow(d, blockOf(id));
+  if (!row || indexOf(id) >= row.n) return undefined;
+  return decodeLines(row.lines, row.n, row.t0).t[indexOf(id)];
+}
+
 export function search(d: LogDatabase, s: LogSearch): LogSearchResult {
   const started = performance.now();
   const limit = Math.max(1, Math.min(10_000, Math.floor(s.limit ?? 500)));
   const desc = s.order !== 'oldest';
   const f = filterOf(d, s);
-  const hits: LogHit[] = [];
+  let best: LogHit[] = [];
   let scanned = 0;
-  let more = false;
-  const done = (): LogSearchResult => ({ hits, more, scanned, tookMs: Math.round((performance.now() - started) * 10) / 10 });
+  const done = (): LogSearchResult => ({
+    hits: best.slice(0, limit),
+    more: best.length > limit,
+    scanned,
+    tookMs: Math.round((performance.now() - started) * 10) / 10,
+  });
   if (f.none) return done();
 
+  /** Whether line (t, id) comes before (ct, cid) in the order asked for. */
+  const before = desc
+    ? (t: number, id: number, ct: number, cid: number) => t > ct || (t === ct && id > cid)
+    : (t: number, id: number, ct: number, cid: number) => t < ct || (t === ct && id < cid);
   let cursor: { t: number; id: number } | undefined;
   if (s.after !== undefined) {
-    const r = d.db.prepare('SELECT t FROM lines WHERE id = ?').get(s.after) as { t: number } | undefined;
-    if (!r) return done(); // the page's last line was pruned: nothing to continue from
-    cursor = { t: Number(r.t), id: s.after };
-    f.sql.push(desc ? '(l.t, l.id) < (?, ?)' : '(l.t, l.id) > (?, ?)');
-    f.args.push(cursor.t, cursor.id);
+    const t = timeOf(d, s.after);
+    if (t === undefined) return done(); // the page's last line was pruned: nothing to continue from
+    cursor = { t, id: s.after };
+    f.sql.push(desc ? 'b.t0 <= ?' : 'b.t1 >= ?');
+    f.args.push(t);
   }
-  const dir = desc ? 'DESC' : 'ASC';
-  /** Returns true when the page is full. */
-  const take = (r: Row): boolean => {
-    scanned++;
-    const h = hitOf(d, r);
-    if (!h || (!f.exact && !matches(s.query, h))) return false;
-    if (hits.length === limit) return (more = true);
-    hits.push(h);
-    return false;
-  };
-  const order = (a: Row, b: Row): number => (desc ? b.t - a.t || b.id - a.id : a.t - b.t || a.id - b.id);
-
-  const match = matchOf(d, s.query);
-  if (match === undefined) {
-    const q = d.db.prepare(`SELECT l.id, l.t, l.block, l.meta FROM lines l ${where(f.sql)} ORDER BY l.t ${dir}, l.id ${dir}`);
-    for (const r of q.iterate(...f.args)) if (take(r as unknown as Row)) break;
-    return done();
-  }
-
-  const count = Number((d.db.prepare('SELECT count(*) AS c FROM (SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?)').get(match, RARE) as { c: number }).c);
-  const joined = (extra: string[]): string =>
-    `SELECT l.id, l.t, l.block, l.meta FROM fts JOIN lines l ON l.id = fts.rowid ${where(['fts MATCH ?', ...extra, ...f.sql])}`;
-  if (count < RARE) {
-    const rows = d.db.prepare(joined([])).all(match, ...f.args) as unknown as Row[];
-    rows.sort(order);
-    for (const r of rows) if (take(r)) break;
-    return done();
-  }
-
-  // A common match: walk time windows of the index from the start of the order, each holding
-  // twice as many lines as the last; a window's lines have ids in a narrow span (ids follow
-  // arrival, arrival follows time), which bounds the FTS doclist read for that window.
-  let edge = desc ? (s.to ?? Number.MAX_SAFE_INTEGER) : (s.from ?? Number.MIN_SAFE_INTEGER);
-  let size = Math.max(2048, limit * 4);
-  const spanQ = (w: string[]): string =>
-    `SELECT min(t) AS lo, max(t) AS hi, min(id) AS a, max(id) AS b, count(*) AS c FROM (SELECT l.t AS t, l.id AS id FROM lines l ${where(w)} ORDER BY l.t ${dir} LIMIT ?)`;
-  for (;;) {
-    const bound = desc ? 'l.t <= ?' : 'l.t >= ?';
-    const span = d.db.prepare(spanQ([bound, ...f.sql])).get(edge, ...f.args, size) as { lo: number; hi: number; a: number; b: number; c: number };
-    if (!span.c) break;
-    const last = Number(span.c) < size;
-    // Lines at the far edge's ms may go past the LIMIT: the window stops short of that ms unless it is the only one.
-    let lo: number, hi: number;
-    let a = Number(span.a),
-      b = Number(span.b);
-    const far = desc ? Number(span.lo) : Number(span.hi);
-    if (last) [lo, hi] = desc ? [Number(span.lo), edge] : [edge, Number(span.hi)];
-    else if (far !== edge) [lo, hi] = desc ? [far + 1, edge] : [edge, far - 1];
-    else {
-      [lo, hi] = [edge, edge];
-      const all = d.db.prepare('SELECT min(id) AS a, max(id) AS b FROM lines WHERE t = ?').get(edge) as { a: number; b: number };
-      a = Number(all.a);
-      b = Number(all.b);
+  // One past the page, to know whether there is more.
+  const want = limit + 1;
+  const order = (a: LogHit, b: LogHit): number => (before(a.t, a.id, b.t, b.id) ? -1 : 1);
+  for (const row of candidates(d, f, s.query, desc)) {
+    // Blocks come in order of their nearest line: once the page is full and this block's nearest
+    // line comes after the page's last, no later block can add to it.
+    const last = best.length === want ? best[want - 1]! : undefined;
+    if (last && (desc ? row.t1 < last.t : row.t0 > last.t)) break;
+    const r = new BlockReader(d, row);
+    const { t, meta } = r.lines;
+    let added = false;
+    for (let i = 0; i < row.n; i++) {
+      const ti = t[i]!;
+      if (ti < f.from || ti > f.to || (meta[i]! & 7) < f.minRank) continue;
+      const id = lineId(row.id, i);
+      if (cursor && !before(cursor.t, cursor.id, ti, id)) continue;
+      if (last && !before(ti, id, last.t, last.id)) continue;
+      scanned++;
+      const h = r.hit(i);
+      if (!h || (!f.exact && !matches(s.query, h))) continue;
+      best.push(h);
+      added = true;
     }
-    const rows = d.db.prepare(joined(['fts.rowid BETWEEN ? AND ?', 'l.t BETWEEN ? AND ?'])).all(match, a, b, lo, hi, ...f.args) as unknown as Row[];
-    rows.sort(order);
-    let full = false;
-    for (const r of rows) if ((full = take(r))) break;
-    if (full || last) break;
-    edge = desc ? lo - 1 : hi + 1;
-    size = Math.min(size * 2, 1 << 20);
+    if (added && best.length >= want) best = best.sort(order).slice(0, want);
   }
+  best.sort(order);
   return done();
 }
 
@@ -185,75 +222,72 @@ export function histogram(d: LogDatabase, s: Omit<LogSearch, 'order' | 'limit' |
   const step = Math.max(1, Math.ceil((s.to - s.from) / buckets));
   const counts = new Array<number>(buckets).fill(0);
   const result = { from: s.from, step, counts };
-  const f = filterOf(d, { ...s, to: undefined });
+  const f = filterOf(d, { ...s, to: s.to - 1 });
   if (f.none || s.to <= s.from) return result;
-  f.sql.push('l.t < ?');
-  f.args.push(s.to);
-  const add = (t: number, n: number): void => {
-    const i = Math.floor((t - s.from) / step);
-    if (i >= 0 && i < buckets) counts[i] = (counts[i] ?? 0) + n;
-  };
-  if (f.exact) {
-    const q = d.db.prepare(`SELECT (l.t - ?) / ? AS b, count(*) AS c FROM lines l ${where(f.sql)} GROUP BY b`);
-    for (const r of q.iterate(s.from, step, ...f.args)) add(s.from + Number(r.b) * step, Number(r.c));
-    return result;
-  }
-  // Words or fields: each candidate's text is checked, for the first HISTOGRAM_VERIFY_CAP of them
-  // (newest first). Past that, FTS candidates are counted unverified (a superset: counts of old
-  // buckets may run a little high) and a query without FTS words stops counting.
-  const match = matchOf(d, s.query);
-  const sql =
-    match === undefined
-      ? `SELECT l.id, l.t, l.block, l.meta FROM lines l ${where(f.sql)} ORDER BY l.t DESC`
-      : `SELECT l.id, l.t, l.block, l.meta FROM fts JOIN lines l ON l.id = fts.rowid ${where(['fts MATCH ?', ...f.sql])} ORDER BY l.id DESC`;
-  const args = match === undefined ? f.args : [match, ...f.args];
+  // Words or fields: each candidate's text is checked, for the first HISTOGRAM_VERIFY_CAP lines
+  // (newest first). Past that, a line counts as the share of the checked ones that matched: older
+  // buckets of a common query are estimates, and say so by not being whole numbers until rounded.
   let verified = 0;
-  for (const raw of d.db.prepare(sql).iterate(...args)) {
-    const r = raw as unknown as Row;
-    if (verified < HISTOGRAM_VERIFY_CAP) {
-      verified++;
-      const h = hitOf(d, r);
-      if (h && matches(s.query, h)) add(h.t, 1);
-    } else if (match !== undefined) add(Number(r.t), 1);
-    else break;
+  let matched = 0;
+  for (const row of candidates(d, f, s.query, true)) {
+    const r = new BlockReader(d, row);
+    const { t, meta } = r.lines;
+    for (let i = 0; i < row.n; i++) {
+      const ti = t[i]!;
+      if (ti < f.from || ti > f.to || (meta[i]! & 7) < f.minRank) continue;
+      let weight = 1;
+      if (!f.exact) {
+        if (verified < HISTOGRAM_VERIFY_CAP) {
+          verified++;
+          const h = r.hit(i);
+          if (!h || !matches(s.query, h)) continue;
+          matched++;
+        } else weight = matched / verified;
+      }
+      const k = Math.floor((ti - s.from) / step);
+      if (k >= 0 && k < buckets) counts[k] = counts[k]! + weight;
+    }
   }
+  for (let k = 0; k < buckets; k++) counts[k] = Math.round(counts[k]!);
   return result;
 }
 
-function linesOfBlock(d: LogDatabase, block: { first: number; n: number }): Row[] {
-  return d.db.prepare('SELECT id, t, block, meta FROM lines WHERE id BETWEEN ? AND ?').all(block.first, block.first + block.n - 1) as unknown as Row[];
-}
-
 export function around(d: LogDatabase, id: number, before: number, after: number): LogHit[] {
-  const hit = d.db.prepare('SELECT id, t, block, meta FROM lines WHERE id = ?').get(id) as Row | undefined;
-  if (!hit) return [];
-  const source = Math.floor(Number(hit.meta) / 16);
-  const t = Number(hit.t);
-  const side = (sql: string, want: number, keep: (r: Row) => boolean, order: (a: Row, b: Row) => number): Row[] => {
-    const got: Row[] = [];
+  const row = blockRow(d, blockOf(id));
+  if (!row || indexOf(id) >= row.n) return [];
+  const hitBlock = new BlockReader(d, row);
+  const t = hitBlock.lines.t[indexOf(id)]!;
+  type Line = { r: BlockReader; i: number; t: number; id: number };
+  const side = (sql: string, want: number, keep: (l: Line) => boolean, order: (a: Line, b: Line) => number): Line[] => {
+    const got: Line[] = [];
     if (want <= 0) return got;
     // Blocks of one instance hardly overlap in time: one block past `want` lines covers the stragglers.
     let enough = false;
-    for (const b of d.db.prepare(sql).iterate(source, t)) {
-      for (const r of linesOfBlock(d, { first: Number(b.first), n: Number(b.n) })) if (keep(r)) got.push(r);
+    for (const raw of d.db.prepare(sql).iterate(row.source, t)) {
+      const b = raw.id === row.id ? row : rowOf(raw);
+      const r = b === row ? hitBlock : new BlockReader(d, b);
+      for (let i = 0; i < b.n; i++) {
+        const l = { r, i, t: r.lines.t[i]!, id: lineId(b.id, i) };
+        if (keep(l)) got.push(l);
+      }
       if (enough) break;
       if (got.length >= want) enough = true;
     }
     return got.sort(order).slice(0, want);
   };
   const earlier = side(
-    'SELECT first, n FROM blocks WHERE source = ? AND t0 <= ? ORDER BY t0 DESC',
+    `SELECT ${COLUMNS} FROM blocks b WHERE b.source = ? AND b.t0 <= ? ORDER BY b.t0 DESC`,
     before,
-    (r) => Number(r.t) < t || (Number(r.t) === t && Number(r.id) < id),
+    (l) => l.t < t || (l.t === t && l.id < id),
     (a, b) => b.t - a.t || b.id - a.id,
   );
   const later = side(
-    'SELECT first, n FROM blocks WHERE source = ? AND t1 >= ? ORDER BY t1',
+    `SELECT ${COLUMNS} FROM blocks b WHERE b.source = ? AND b.t1 >= ? ORDER BY b.t1`,
     after,
-    (r) => Number(r.t) > t || (Number(r.t) === t && Number(r.id) > id),
+    (l) => l.t > t || (l.t === t && l.id > id),
     (a, b) => a.t - b.t || a.id - b.id,
   );
-  return [...earlier.reverse(), hit, ...later].map((r) => hitOf(d, r)).filter((h): h is LogHit => h !== undefined);
+  return [...earlier.reverse(), { r: hitBlock, i: indexOf(id) }, ...later].map((l) => l.r.hit(l.i)).filter((h): h is LogHit => h !== undefined);
 }
 
 export function mark(d: LogDatabase, env: string, instanceId: string): InstanceMark | undefined {
@@ -264,16 +298,17 @@ export function mark(d: LogDatabase, env: string, instanceId: string): InstanceM
   if (top.t === null) return undefined;
   const t = Number(top.t);
   const atT: { id: number; text: string }[] = [];
-  for (const b of d.db.prepare(`SELECT id, first, n FROM blocks WHERE source IN (${list}) AND t1 >= ? AND t0 <= ?`).iterate(t, t)) {
-    const block = d.block(Number(b.id));
-    for (const r of linesOfBlock(d, { first: Number(b.first), n: Number(b.n) }))
-      if (Number(r.t) === t) atT.push({ id: Number(r.id), text: block?.text(Number(r.id) - Number(b.first)) ?? '' });
+  for (const raw of d.db.prepare(`SELECT ${COLUMNS} FROM blocks b WHERE b.source IN (${list}) AND b.t1 >= ? AND b.t0 <= ?`).iterate(t, t)) {
+    const r = new BlockReader(d, rowOf(raw));
+    for (let i = 0; i < r.row.n; i++) if (r.lines.t[i] === t) atT.push({ id: lineId(r.row.id, i), text: d.block(r.row.id)?.text(i) ?? '' });
   }
   return { t, atT: atT.sort((a, b) => a.id - b.id).map((x) => x.text) };
 }
 
 export function stats(d: LogDatabase): LogStoreStats {
-  const r = d.db.prepare('SELECT (SELECT sum(n) FROM blocks) AS lines, (SELECT min(t) FROM lines) AS oldest, (SELECT max(t) FROM lines) AS newest').get() as {
+  const r = d.db
+    .prepare('SELECT (SELECT sum(n) FROM blocks) AS lines, (SELECT min(t0) FROM blocks) AS oldest, (SELECT max(t1) FROM blocks) AS newest')
+    .get() as {
     lines: number | null;
     oldest: number | null;
     newest: number | null;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { parseLogQuery } from '../../../../main/common/log-query';
 import { SqliteLogStore } from '../../../../main/core/logstore/sqlite-store';
@@ -204,6 +205,26 @@ test('a damaged database is moved aside and a new one started, saying so', async
     assert.equal(aside.length, 1);
     assert.equal(statSync(join(dir, aside[0]!)).size, 8192, 'the damaged file is kept as it was');
     assert.match((await store.stats()).problem ?? '', /damaged.*moved aside/);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a store written by another layout is moved aside untouched and a new one started, saying so', async () => {
+  const dir = tmp();
+  const old = new DatabaseSync(join(dir, 'logs.db'));
+  old.exec('CREATE TABLE lines (id INTEGER PRIMARY KEY, t INTEGER NOT NULL); INSERT INTO lines (t) VALUES (1)');
+  old.close();
+  const size = statSync(join(dir, 'logs.db')).size;
+  const store = new SqliteLogStore({ dir });
+  try {
+    store.append([line(T0, 'stored anew')]);
+    await store.flush();
+    assert.deepEqual(await texts(store, 'stored'), ['stored anew']);
+    const aside = readdirSync(dir).filter((f) => f.startsWith('logs.db.other-layout-'));
+    assert.equal(aside.length, 1);
+    assert.equal(statSync(join(dir, aside[0]!)).size, size, 'the old file is kept as it was');
+    assert.match((await store.stats()).problem ?? '', /another version of Fleetdeck.*moved aside/);
   } finally {
     await store.close();
   }
