@@ -3,7 +3,7 @@
  * DOM, each formatted when it is drawn. Follows the newest line until the user scrolls up, and
  * again once they scroll back to the bottom. Text reaches the page as React text nodes only.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import { memo, useImperativeHandle, useLayoutEffect, useRef, type Ref } from 'react';
 import type { LiveBuffer, LiveLine } from './live-buffer';
 import { occurrences } from './live-buffer';
@@ -53,7 +53,9 @@ export function LiveLogList({ buffer, version, count, label, wrap, row, find, ta
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     getItemKey: (i) => buffer.viewSeq(i),
-    overscan: 10,
+    overscan: 6,
+    // Scroll events redraw with the next frame, not at once: a flood already redraws every frame.
+    useFlushSync: false,
   });
 
   const setFollowing = (f: boolean) => {
@@ -83,20 +85,29 @@ export function LiveLogList({ buffer, version, count, label, wrap, row, find, ta
   }));
 
   const total = virtual.getTotalSize();
-  // After each render: keep to the bottom while following; otherwise keep the rows in view still
-  // while older ones fall out of the buffer above them.
+  const height = virtual.scrollRect?.height ?? 0;
+  // While following, the rows drawn are the last ones, whatever the scroll position the list last
+  // saw: drawing the old range and then the bottom one (after the scroll it causes) would lay out
+  // every frame twice in a flood.
+  const items = following.current && height > 0 ? tailItems(virtual.measurementsCache, count, height) : virtual.getVirtualItems();
+  // After each render: keep to the bottom while following (a write only: reading the layout back
+  // would force it early); otherwise keep the rows in view still while older ones fall out above them.
   useLayoutEffect(() => {
     const el = scroller.current;
     const removed = buffer.viewEvicted - seenEvicted.current;
     seenEvicted.current = buffer.viewEvicted;
     if (!el) return;
     if (following.current) {
-      if (el.scrollHeight - el.scrollTop - el.clientHeight > 1) setTop(el, el.scrollHeight);
+      const bottom = Math.max(0, total - height);
+      if (expectedTop.current === undefined || Math.abs(expectedTop.current - bottom) >= 1) {
+        el.scrollTop = bottom;
+        expectedTop.current = bottom;
+      }
     } else if (removed > 0) {
       const per = wrap && count ? total / count : ROW_HEIGHT;
       setTop(el, Math.max(0, el.scrollTop - removed * per));
     }
-  }, [version, count, total, wrap, buffer]);
+  }, [version, count, total, height, wrap, buffer]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -121,7 +132,7 @@ export function LiveLogList({ buffer, version, count, label, wrap, row, find, ta
       onScroll={onScroll}
     >
       <div className="live-log-rows" style={{ height: total }}>
-        {virtual.getVirtualItems().map((v) => {
+        {items.map((v) => {
           const seq = buffer.viewSeq(v.index);
           const line = buffer.line(seq);
           if (!line) return null;
@@ -143,6 +154,22 @@ export function LiveLogList({ buffer, version, count, label, wrap, row, find, ta
       </div>
     </div>
   );
+}
+
+const TAIL_OVERSCAN = 4;
+
+/** The last rows, enough to fill `height` and a few more. */
+function tailItems(measurements: readonly VirtualItem[], count: number, height: number): VirtualItem[] {
+  const out: VirtualItem[] = [];
+  let filled = 0;
+  let extra = 0;
+  for (let i = Math.min(count, measurements.length) - 1; i >= 0 && extra <= TAIL_OVERSCAN; i--) {
+    const m = measurements[i]!;
+    out.push(m);
+    filled += m.size;
+    if (filled > height) extra++;
+  }
+  return out.reverse();
 }
 
 interface RowProps {

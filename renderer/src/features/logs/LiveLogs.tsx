@@ -19,6 +19,9 @@ import { LiveLogList, type FindState, type LiveListHandle } from './LiveLogList'
 const ALL = '';
 /** Lines the view holds; older ones are in the store (Search stored). */
 export const LIVE_CAPACITY = 50_000;
+/** A flood: more new lines between two redraws than a list of 460 px shows; then redraws come FLOOD_MS apart. */
+const FLOOD_ROWS = 30;
+const FLOOD_MS = 50;
 /** Stored lines a jump loads at most (pages of 10,000), before the live ones. */
 const SEED_MAX = 20_000;
 
@@ -70,14 +73,35 @@ export function LiveLogs({ service, seed, onSearchStored, hidden }: Props) {
   const row: RowOptions = useMemo(() => ({ merged, raw, colourFor }), [merged, raw, colourFor]);
   const shown = paused && pauseSeq.current !== undefined ? buffer.viewIndexAtOrAfter(pauseSeq.current) : buffer.viewLength;
 
+  // One redraw per animation frame at most. In a flood (more new lines between two redraws than
+  // the list has rows: every row is new each time) at most every FLOOD_MS, since nobody reads
+  // rows that stay a frame, and each redraw lays out a screenful of new rows.
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const drawn = useRef({ at: 0, seq: 0, flood: false });
   const redraw = useCallback(() => {
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
-      setVersion((v) => v + 1);
-    });
-  }, []);
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+    if (frame.current || timer.current) return;
+    const draw = () => {
+      timer.current = undefined;
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        const d = drawn.current;
+        d.flood = buffer.nextSeq - d.seq > FLOOD_ROWS;
+        d.seq = buffer.nextSeq;
+        d.at = performance.now();
+        setVersion((v) => v + 1);
+      });
+    };
+    const wait = drawn.current.flood ? FLOOD_MS - (performance.now() - drawn.current.at) : 0;
+    if (wait > 4) timer.current = setTimeout(draw, wait);
+    else draw();
+  }, [buffer]);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      clearTimeout(timer.current);
+    },
+    [],
+  );
 
   useEffect(() => {
     buffer.setFilter({ minLevel, hideProbes });

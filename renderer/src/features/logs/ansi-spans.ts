@@ -38,7 +38,10 @@ export function ansiSpans(text: string): Span[] {
     colour(c.bg, c.bg_truecolor, 'bg', classes, (v) => (span.background = v));
     for (const d of c.decorations ?? []) if (DECORATIONS.has(d)) classes.push(`ansi-${d}`);
     if (classes.length) span.className = classes.join(' ');
-    spans.push(span);
+    // Pieces that look the same are one span (fewer nodes in each row).
+    const prev = spans.at(-1);
+    if (prev && prev.className === span.className && prev.color === span.color && prev.background === span.background) prev.text += span.text;
+    else spans.push(span);
   }
   return spans;
 }

@@ -26,11 +26,12 @@ function message(line: LiveLine, raw: boolean): string {
   return (!raw && prettyJson(line.text)) || terminalText(line.text);
 }
 
+// Each piece carries the space after it: fewer nodes per row.
 function head(line: LiveLine, o: RowOptions): Span[] {
-  const spans: Span[] = [{ text: timeOf(line.t), className: 'll-time' }, { text: ' ' }];
+  const spans: Span[] = [{ text: `${timeOf(line.t)} `, className: 'll-time' }];
   if (line.note) return spans;
-  if (o.merged) spans.push({ text: visible(line.instance), className: `ll-instance ${sgrClass(o.colourFor(line.instance))}` }, { text: ' ' });
-  if (line.level && LEVEL_LABEL[line.level]) spans.push({ text: LEVEL_LABEL[line.level], className: `ll-level level-${line.level}` }, { text: ' ' });
+  if (o.merged) spans.push({ text: `${visible(line.instance)} `, className: `ll-instance ${sgrClass(o.colourFor(line.instance))}` });
+  if (line.level && LEVEL_LABEL[line.level]) spans.push({ text: `${LEVEL_LABEL[line.level]} `, className: `ll-level level-${line.level}` });
   if (line.stream === 'stderr' && !line.level) spans.push({ text: '▌', className: 'll-stderr' });
   return spans;
 }

@@ -43,7 +43,7 @@ test('a row reads time, instance, level, text; a JSON line as its message and fi
   assert.equal(rowText(line, opts({ raw: true })), `12:03:04.567 web-1 WRN ${line.text}`);
   assert.equal(rowText(line, opts({ merged: false })), '12:03:04.567 WRN slow ms=900');
   const spans = rowSpans(line, opts());
-  assert.match(spans.find((s) => s.text === 'web-1')!.className!, /^ll-instance ansi-[a-z-]+-fg$/);
+  assert.match(spans.find((s) => s.text === 'web-1 ')!.className!, /^ll-instance ansi-[a-z-]+-fg$/);
   assert.equal(rowText({ ...line, level: undefined, stream: 'stderr', text: 'oops' }, opts()), '12:03:04.567 web-1 ▌oops');
 });
 
