@@ -36,6 +36,9 @@ function makeShared(follow: FollowInstance): FollowInstance {
   return (instance, options, onEntries, onEnd) => {
     const viewer: Viewer = { onEntries, onEnd };
     let tap = open.get(instance.id);
+    // A reader from a moment the stream no longer holds (a back-fill) gets a stream of its own:
+    // joining would skip what lies between that moment and the stream's oldest line.
+    if (tap && options.sinceMs !== undefined && !(tap.recent[0] && tap.recent[0].t <= options.sinceMs)) return follow(instance, options, onEntries, onEnd);
     if (tap) {
       tap.keep = Math.max(tap.keep, keepFor(options));
       const keep = sinceFilter(options);
@@ -50,8 +53,9 @@ function makeShared(follow: FollowInstance): FollowInstance {
         instance,
         options,
         (entries) => {
-          t.recent.push(...entries);
-          if (t.recent.length > t.keep) t.recent.splice(0, t.recent.length - t.keep);
+          for (const e of entries) t.recent.push(e);
+          // Trimmed once it holds twice what it keeps: a flood of small chunks moves each line once, not once a chunk.
+          if (t.recent.length > 2 * t.keep) t.recent = t.keep > 0 ? t.recent.slice(-t.keep) : [];
           for (const v of [...t.viewers]) v.onEntries(entries);
         },
         (error) => {

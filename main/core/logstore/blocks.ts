@@ -10,7 +10,8 @@ export function encodeBlock(texts: string[]): Uint8Array {
   const head = Buffer.allocUnsafe(4 + 4 * bodies.length);
   head.writeUInt32LE(bodies.length, 0);
   bodies.forEach((b, i) => head.writeUInt32LE(b.length, 4 + 4 * i));
-  return deflateRawSync(Buffer.concat([head, ...bodies]), { level: 6 });
+  // Level 3: twice as fast as the default 6 on these blocks, for a few bytes a line.
+  return deflateRawSync(Buffer.concat([head, ...bodies]), { level: 3 });
 }
 
 /**
@@ -18,13 +19,14 @@ export function encodeBlock(texts: string[]): Uint8Array {
  * of its time minus the previous one's (the first's minus t0), then its meta byte. 2-4 bytes a line,
  * read without inflating the texts (histograms, time and level filters).
  */
-export function encodeLines(lines: { t: number; meta: number }[], t0: number): Uint8Array {
-  const out = Buffer.allocUnsafe(lines.length * 11);
+export function encodeLines(times: ArrayLike<number>, metas: ArrayLike<number>, t0: number): Uint8Array {
+  const out = Buffer.allocUnsafe(times.length * 11);
   let at = 0;
   let prev = t0;
-  for (const l of lines) {
-    const d = l.t - prev;
-    prev = l.t;
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
+    const d = t - prev;
+    prev = t;
     // Arithmetic, not bit operations: a delta may pass 2^31 ms (lines back-filled after weeks).
     let z = d >= 0 ? d * 2 : -d * 2 - 1;
     while (z >= 0x80) {
@@ -32,7 +34,7 @@ export function encodeLines(lines: { t: number; meta: number }[], t0: number): U
       z = Math.floor(z / 0x80);
     }
     out[at++] = z;
-    out[at++] = l.meta;
+    out[at++] = metas[i]!;
   }
   return Uint8Array.prototype.slice.call(out, 0, at);
 }

@@ -31,6 +31,8 @@ interface Followed {
   /** The instance's start it follows: a restart (a new start) is followed again. */
   startedAt: number | undefined;
   ended: boolean;
+  /** The store had no room: stopped, to be followed again from its last stored line once it has. */
+  behind?: boolean;
 }
 
 export interface CollectorSource {
@@ -47,6 +49,8 @@ export class LogCollector {
   private started = false;
   private stopped = false;
   private readonly onEnvs = () => this.attachAll();
+  /** Times a follower let go because the store had no room (and came back for the rest), for the record. */
+  heldBack = 0;
 
   constructor(
     private readonly store: LogStore,
@@ -143,7 +147,7 @@ export class LogCollector {
         const key = `${env.id}\u0000${i.id}`;
         keep.add(key);
         const f = this.follows.get(key);
-        if (f && (!f.ended || f.startedAt === i.startedAt)) continue;
+        if (f && !f.behind && (!f.ended || f.startedAt === i.startedAt)) continue;
         f?.stop();
         this.follow(env, s, i, key);
       }
@@ -204,7 +208,15 @@ export class LogCollector {
                 text: e.text,
               });
             }
-            if (lines.length) this.store.append(lines);
+            if (!lines.length || this.store.append(lines) === lines.length) return;
+            // The store is full up: rather than drop the rest, let go and come back for it. The
+            // engine keeps every line; the back-fill from the last stored one brings it, once.
+            state.behind = true;
+            this.heldBack++;
+            state.stop();
+            void this.store.room().then(() => {
+              if (this.follows.get(key) === state) this.reconcile(env);
+            });
           },
           (error) => {
             state.ended = true;

@@ -40,6 +40,7 @@ export function openLogStore(stateDir: string, mode: LogsMode, limits: Partial<L
   };
   return {
     append: (lines) => get().append(lines),
+    room: () => (store ? store.room() : Promise.resolve()),
     flush: () => (store ? store.flush() : Promise.resolve()),
     search: (s) => get().search(s),
     histogram: (s) => get().histogram(s),
@@ -52,7 +53,9 @@ export function openLogStore(stateDir: string, mode: LogsMode, limits: Partial<L
 
 function offStore(): LogStore {
   return {
-    append: () => {},
+    // Nothing is kept: every line is taken (and let go).
+    append: (lines) => lines.length,
+    room: () => Promise.resolve(),
     flush: () => Promise.resolve(),
     search: () => Promise.resolve({ hits: [], more: false, scanned: 0, tookMs: 0 }),
     histogram: (s) =>

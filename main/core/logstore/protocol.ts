@@ -1,14 +1,15 @@
 /** Messages between SqliteLogStore (main thread) and the worker that owns the database. */
-import type { LogStoreLimits, StoredLine } from './types';
+import type { LineBatch } from './line-batch';
+import type { LogStoreLimits } from './types';
 
 export interface WorkerData {
   dir: string;
   limits: Partial<LogStoreLimits>;
 }
 
-export type Op = 'flush' | 'search' | 'histogram' | 'around' | 'mark' | 'stats' | 'close';
+export type Op = 'flush' | 'settle' | 'search' | 'histogram' | 'around' | 'mark' | 'stats' | 'close';
 
-export type ToWorker = { kind: 'append'; lines: StoredLine[] } | { kind: 'call'; id: number; op: Op; args: unknown[] };
+export type ToWorker = { kind: 'append'; batch: LineBatch } | { kind: 'call'; id: number; op: Op; args: unknown[] };
 
 export type FromWorker =
   /** This many lines appended are done with: stored, or dropped (and the worker's problem says why). */

@@ -27,6 +27,8 @@ export const SCHEMA = [
   'CREATE INDEX IF NOT EXISTS blocks_t1 ON blocks (t1)',
   'CREATE INDEX IF NOT EXISTS blocks_source_t0 ON blocks (source, t0)',
   'CREATE INDEX IF NOT EXISTS blocks_source_t1 ON blocks (source, t1)',
+  // `indexed`: every block up to this id is in fts (or pruned); newer ones are read whole by searches.
+  'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)',
   // One row per block (rowid = block id). Contentless: the texts are in the block already;
   // detail=none keeps a posting to a byte or two, and a word a block repeats is posted once.
   "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, content='', contentless_delete=1, detail=none)",

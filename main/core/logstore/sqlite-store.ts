@@ -1,7 +1,8 @@
 /**
  * The app's log store: SQLite (FTS5) in a worker thread. This side only queues and forwards, and
- * bounds what it holds: lines not yet stored beyond MAX_LINES / MAX_CHARS are dropped and counted,
- * so memory stays flat however fast containers write. A worker that dies is started again.
+ * bounds what it holds: past queueLimits not yet stored, append takes no more and its
+ * callers hold back until `room` (the collector back-fills from the engine), so memory stays flat
+ * however fast containers write, and nothing is lost for it. A worker that dies is started again.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,14 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { InstanceMark, LogHistogram, LogHit, LogSearch, LogSearchResult, LogStore, LogStoreLimits, LogStoreStats, StoredLine } from './types';
 import type { FromWorker, Op, ToWorker, WorkerData } from './protocol';
+import { BatchBuilder, LINE_OVERHEAD, transferables } from './line-batch';
 
-/** Lines (and their characters) appended but not yet stored, beyond which new lines are dropped. */
-const MAX_LINES = 200_000;
-const MAX_CHARS = 64 * 1024 * 1024;
+/**
+ * Lines (and their characters) appended but not yet stored, beyond which append takes no more:
+ * the followers hold back and back-fill from the engine, which keeps the lines in its own files.
+ * Room is given back at half of each.
+ */
+export const queueLimits = { lines: 50_000, chars: 16 * 1024 * 1024 };
 /** Lines are sent to the worker in batches of at most this many. */
 const BATCH = 2000;
 /** A problem about dropped lines is shown this long after the last drop. */
@@ -40,7 +45,10 @@ function workerFile(): { url: URL; execArgv?: string[] } {
 
 export class SqliteLogStore implements LogStore {
   private worker: Worker | undefined;
-  private queued: StoredLine[] = [];
+  /** Lines not yet sent: whole batches, then the one filling. */
+  private ready: BatchBuilder[] = [];
+  private filling = new BatchBuilder();
+  private queuedLines = 0;
   private queuedChars = 0;
   /** Sent and not yet reported done, oldest first: [lines, chars] per batch. */
   private sent: [number, number][] = [];
@@ -52,6 +60,7 @@ export class SqliteLogStore implements LogStore {
   private calls = new Map<number, Call>();
   private nextCall = 1;
   private sendScheduled = false;
+  private waiting: (() => void)[] = [];
   private closing = false;
   private crashes: number[] = [];
   private readonly data: WorkerData;
@@ -81,6 +90,7 @@ export class SqliteLogStore implements LogStore {
     this.sent = [];
     this.sentLines = this.sentChars = 0;
     if (lost > 0) this.drop(lost);
+    this.giveRoom();
     for (const c of this.calls.values()) c.reject(new Error(`The log store ${why}.`));
     this.calls.clear();
     this.opts.log?.warn({ lost }, `log store worker ${why}; restarting it`);
@@ -112,6 +122,7 @@ export class SqliteLogStore implements LogStore {
         if (head[0] === 0) this.sent.shift();
       }
       if (this.sent.length === 0) this.sentLines = this.sentChars = 0;
+      this.giveRoom();
     } else if (m.kind === 'reply') {
       const c = this.calls.get(m.id);
       this.calls.delete(m.id);
@@ -127,18 +138,39 @@ export class SqliteLogStore implements LogStore {
     this.lastDrop = Date.now();
   }
 
-  append(lines: StoredLine[]): void {
-    if (this.closing) return;
+  append(lines: StoredLine[]): number {
+    if (this.closing) return 0;
+    let taken = 0;
     for (const l of lines) {
-      const chars = l.text.length + 64;
-      if (this.queued.length + this.sentLines >= MAX_LINES || this.queuedChars + this.sentChars + chars > MAX_CHARS) {
-        this.drop(1);
-        continue;
-      }
-      this.queued.push(l);
+      const chars = l.text.length + LINE_OVERHEAD;
+      if (this.queuedLines + this.sentLines >= queueLimits.lines || this.queuedChars + this.sentChars + chars > queueLimits.chars) break;
+      taken++;
+      this.filling.add(l);
+      this.queuedLines++;
       this.queuedChars += chars;
+      if (this.filling.length >= BATCH) {
+        this.ready.push(this.filling);
+        this.filling = new BatchBuilder();
+      }
     }
     this.sendSoon();
+    return taken;
+  }
+
+  room(): Promise<void> {
+    if (this.hasRoom()) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private hasRoom(): boolean {
+    return this.closing || (this.queuedLines + this.sentLines < queueLimits.lines / 2 && this.queuedChars + this.sentChars < queueLimits.chars / 2);
+  }
+
+  private giveRoom(): void {
+    if (this.waiting.length === 0 || !this.hasRoom()) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) w();
   }
 
   private sendSoon(): void {
@@ -153,15 +185,20 @@ export class SqliteLogStore implements LogStore {
   private send(): void {
     const w = this.worker;
     if (!w) return;
-    while (this.queued.length > 0) {
-      const batch = this.queued.splice(0, BATCH);
-      const chars = batch.reduce((s, l) => s + l.text.length + 64, 0);
-      this.queuedChars -= chars;
-      this.sent.push([batch.length, chars]);
-      this.sentLines += batch.length;
-      this.sentChars += chars;
-      w.postMessage({ kind: 'append', lines: batch } satisfies ToWorker);
+    if (this.filling.length > 0) {
+      this.ready.push(this.filling);
+      this.filling = new BatchBuilder();
     }
+    for (const b of this.ready) {
+      this.queuedLines -= b.length;
+      this.queuedChars -= b.chars;
+      this.sent.push([b.length, b.chars]);
+      this.sentLines += b.length;
+      this.sentChars += b.chars;
+      const batch = b.build();
+      w.postMessage({ kind: 'append', batch } satisfies ToWorker, transferables(batch));
+    }
+    this.ready = [];
   }
 
   private call<T>(op: Op, ...args: unknown[]): Promise<T> {
@@ -177,6 +214,11 @@ export class SqliteLogStore implements LogStore {
 
   async flush(): Promise<void> {
     await this.call('flush');
+  }
+
+  /** Flushes, then indexes every block now rather than when appends pause: for benches and tests of the steady state. */
+  async settle(): Promise<void> {
+    await this.call('settle');
   }
 
   search(s: LogSearch): Promise<LogSearchResult> {
@@ -198,14 +240,12 @@ export class SqliteLogStore implements LogStore {
   async stats(): Promise<LogStoreStats> {
     const st = await this.call<LogStoreStats>('stats');
     const problems = [st.problem];
-    if (this.dropped > 0 && Date.now() - this.lastDrop < DROP_NOTICE_MS)
-      problems.push(`${this.dropped} lines were not stored: they came faster than they could be written. Storing resumes when they slow down.`);
     if (this.restarted && Date.now() - (this.crashes.at(-1) ?? 0) < DROP_NOTICE_MS) problems.push(this.restarted);
     const problem = problems.filter(Boolean).join(' ');
     return problem ? { ...st, problem } : st;
   }
 
-  /** Lines dropped since the store started (worker restarts and back-pressure), for the record. */
+  /** Lines lost since the store started (a worker that died with them), for the record. */
   get droppedLines(): number {
     return this.dropped;
   }
@@ -216,6 +256,7 @@ export class SqliteLogStore implements LogStore {
       await this.call('close');
     } finally {
       this.closing = true;
+      this.giveRoom();
       await this.worker?.terminate();
       this.worker = undefined;
     }

@@ -6,8 +6,9 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { LogStoreLimits, StoredLine } from './types';
-import { BlockCache, encodeBlock, encodeLines, type Block } from './blocks';
-import { LAYOUT_VERSION, LINES_PER_BLOCK, SCHEMA, levelRank, packMeta } from './schema';
+import { BlockCache, decodeBlock, encodeBlock, encodeLines, type Block } from './blocks';
+import { batchOf, type LineBatch, type SourceKey } from './line-batch';
+import { LAYOUT_VERSION, LINES_PER_BLOCK, SCHEMA } from './schema';
 
 export const DEFAULT_LIMITS: LogStoreLimits = { maxBytes: 1024 ** 3, maxAgeMs: 7 * 24 * 3600_000 };
 
@@ -28,9 +29,15 @@ export interface Source {
   instanceId: string;
 }
 
-interface Pending {
+/** Lines of one instance gathering into a block, in columns. */
+interface Lines {
+  t: number[];
+  meta: number[];
+  text: string[];
+}
+
+interface Pending extends Lines {
   source: Source;
-  lines: StoredLine[];
   since: number;
 }
 
@@ -58,11 +65,16 @@ export class LogDatabase {
   private pending = new Map<number, Pending>();
   private pendingLines = 0;
   private nextBlock = 1;
+  /** Blocks up to this id are in the FTS index; later ones are indexed when the flow lets up (indexSome). */
+  indexedUpTo = 0;
+  /** The widest time span of a block (ms): a bound on how far a block's lines reach past its t0 or before its t1. */
+  maxSpan = 0;
   private fullUntil = 0;
   private stmts!: {
     block: StatementSync;
     fts: StatementSync;
     blockData: StatementSync;
+    indexed: StatementSync;
   };
   private readonly limits: LogStoreLimits;
   /** Bytes the database file may use: the WAL (its limit, and one transaction past it) gets the rest. */
@@ -122,8 +134,12 @@ export class LogDatabase {
       block: db.prepare('INSERT INTO blocks (id, source, n, t0, t1, levels, lines, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       fts: db.prepare('INSERT INTO fts (rowid, text) VALUES (?, ?)'),
       blockData: db.prepare('SELECT data FROM blocks WHERE id = ?'),
+      indexed: db.prepare("INSERT INTO meta (key, value) VALUES ('indexed', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     };
     this.nextBlock = this.maxBlock() + 1;
+    const mark = db.prepare("SELECT value FROM meta WHERE key = 'indexed'").get() as { value: number } | undefined;
+    this.indexedUpTo = mark ? Number(mark.value) : 0;
+    this.maxSpan = Number((db.prepare('SELECT max(t1 - t0) AS s FROM blocks').get() as { s: number | null }).s ?? 0);
     this.sourcesById.clear();
     this.sourcesByKey.clear();
     for (const r of db.prepare('SELECT id, env, service, instance, instance_id FROM sources').all()) {
@@ -183,7 +199,7 @@ export class LogDatabase {
     return this.cache.get(id, () => (this.stmts.blockData.get(id) as { data: Uint8Array } | undefined)?.data);
   }
 
-  private sourceOf(l: StoredLine): Source {
+  private sourceOf(l: SourceKey): Source {
     const key = sourceKey(l);
     let s = this.sourcesByKey.get(key);
     if (!s) {
@@ -199,26 +215,43 @@ export class LogDatabase {
 
   /** Gathers lines into their instance's block; returns whether a block is full and due. */
   add(lines: StoredLine[], now = Date.now()): boolean {
+    return this.addBatch(batchOf(lines), now);
+  }
+
+  addBatch(b: LineBatch, now = Date.now()): boolean {
+    const n = b.text.length;
     if (now < this.fullUntil) {
-      this.onDropped(lines.length);
+      this.onDropped(n);
       return false;
     }
-    let due = false;
     // Sources are created outside the write transaction: few, and needed to know the block.
-    for (const l of lines) {
+    const gathering: (Pending | undefined)[] = b.sources.map((key) => {
       let s: Source;
       try {
-        s = this.sourceOf(l);
+        s = this.sourceOf(key);
       } catch (e) {
-        this.fail(e, 1);
-        continue;
+        this.fail(e, 0);
+        return undefined;
       }
       let p = this.pending.get(s.id);
-      if (!p) this.pending.set(s.id, (p = { source: s, lines: [], since: now }));
-      p.lines.push(l);
-      this.pendingLines++;
-      if (p.lines.length >= BLOCK_LINES) due = true;
+      if (!p) this.pending.set(s.id, (p = { source: s, t: [], meta: [], text: [], since: now }));
+      return p;
+    });
+    let due = false;
+    let lost = 0;
+    for (let i = 0; i < n; i++) {
+      const p = gathering[b.source[i]!];
+      if (!p) {
+        lost++;
+        continue;
+      }
+      p.t.push(b.t[i]!);
+      p.meta.push(b.meta[i]!);
+      p.text.push(b.text[i]!);
+      if (p.text.length >= BLOCK_LINES) due = true;
     }
+    this.pendingLines += n - lost;
+    if (lost) this.onDropped(lost);
     return due;
   }
 
@@ -231,16 +264,24 @@ export class LogDatabase {
    * `all`). Under a steady flow the rest of a burst waits for its block to fill: blocks stay full-size.
    */
   write(all: boolean, now = Date.now()): number {
-    const blocks: [Source, StoredLine[]][] = [];
+    const blocks: [Source, Lines][] = [];
     let n = 0;
     for (const p of [...this.pending.values()]) {
       const whole = all || now - p.since >= BLOCK_MS;
-      const take = whole ? p.lines.length : p.lines.length - (p.lines.length % BLOCK_LINES);
+      const count = p.text.length;
+      const take = whole ? count : count - (count % BLOCK_LINES);
       if (take === 0) continue;
-      for (let i = 0; i < take; i += BLOCK_LINES) blocks.push([p.source, p.lines.slice(i, Math.min(take, i + BLOCK_LINES))]);
+      for (let i = 0; i < take; i += BLOCK_LINES) {
+        const end = Math.min(take, i + BLOCK_LINES);
+        blocks.push([p.source, { t: p.t.slice(i, end), meta: p.meta.slice(i, end), text: p.text.slice(i, end) }]);
+      }
       n += take;
-      if (take === p.lines.length) this.pending.delete(p.source.id);
-      else p.lines = p.lines.slice(take);
+      if (take === count) this.pending.delete(p.source.id);
+      else {
+        p.t = p.t.slice(take);
+        p.meta = p.meta.slice(take);
+        p.text = p.text.slice(take);
+      }
     }
     if (n === 0) return 0;
     this.pendingLines -= n;
@@ -254,7 +295,7 @@ export class LogDatabase {
         for (; i < blocks.length && inTx < this.txLines; i++) {
           const [source, lines] = blocks[i]!;
           this.writeBlock(source, lines);
-          inTx += lines.length;
+          inTx += lines.text.length;
         }
         this.db.exec('COMMIT');
         stored += inTx;
@@ -263,7 +304,7 @@ export class LogDatabase {
       } catch (e) {
         if (this.db.isTransaction) this.db.exec('ROLLBACK');
         let rest = 0;
-        for (; i < blocks.length; i++) rest += blocks[i]![1].length;
+        for (; i < blocks.length; i++) rest += blocks[i]![1].text.length;
         this.fail(e, inTx + rest);
         return stored;
       }
@@ -272,23 +313,63 @@ export class LogDatabase {
     return stored;
   }
 
-  private writeBlock(s: Source, lines: StoredLine[]): void {
+  private writeBlock(s: Source, lines: Lines): void {
     let t0 = Infinity;
     let t1 = -Infinity;
     let levels = 0;
-    const texts: string[] = [];
-    const metas: { t: number; meta: number }[] = [];
-    for (const l of lines) {
-      if (l.t < t0) t0 = l.t;
-      if (l.t > t1) t1 = l.t;
-      levels |= 1 << levelRank(l.level);
-      texts.push(l.text);
-      metas.push({ t: l.t, meta: packMeta(l.stream, l.level) });
+    for (let i = 0; i < lines.t.length; i++) {
+      const t = lines.t[i]!;
+      if (t < t0) t0 = t;
+      if (t > t1) t1 = t;
+      levels |= 1 << (lines.meta[i]! & 7);
     }
     const id = this.nextBlock++;
-    this.stmts.block.run(id, s.id, lines.length, t0, t1, levels, encodeLines(metas, t0), encodeBlock(texts));
-    // Newlines part the lines: no token spans two of them.
-    this.stmts.fts.run(id, texts.join('\n'));
+    this.maxSpan = Math.max(this.maxSpan, t1 - t0);
+    this.stmts.block.run(id, s.id, lines.text.length, t0, t1, levels, encodeLines(lines.t, lines.meta, t0), encodeBlock(lines.text));
+  }
+
+  /** Indexes every block written (the steady state, for tests). */
+  indexAll(): void {
+    while (this.indexSome(256) > 0);
+  }
+
+  /** Blocks written and not yet in the FTS index. */
+  get unindexed(): number {
+    return this.nextBlock - 1 - this.indexedUpTo;
+  }
+
+  /**
+   * Puts up to `most` blocks into the FTS index, oldest first; returns how many. Indexing is most of
+   * what storing a line costs, so it waits for a flood to pass (the worker decides when) rather than
+   * slow the writes: a block is searchable either way, read whole until indexed.
+   */
+  indexSome(most: number): number {
+    const rows = this.db.prepare('SELECT id, data FROM blocks WHERE id > ? ORDER BY id LIMIT ?').all(this.indexedUpTo, most);
+    if (rows.length === 0) {
+      this.indexedUpTo = this.nextBlock - 1;
+      return 0;
+    }
+    const upTo = Number(rows.at(-1)!.id);
+    try {
+      this.db.exec('BEGIN');
+      for (const r of rows) {
+        const b = decodeBlock(r.data as Uint8Array);
+        const texts: string[] = [];
+        for (let i = 0; i < b.n; i++) texts.push(b.text(i) ?? '');
+        // Newlines part the lines: no token spans two of them.
+        this.stmts.fts.run(Number(r.id), texts.join('\n'));
+      }
+      this.stmts.indexed.run(upTo);
+      this.db.exec('COMMIT');
+      this.indexedUpTo = upTo;
+      this.boundWal();
+    } catch (e) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      if (sqliteCode(e) === SQLITE_FULL) return 0; // tried again later; the blocks are stored meanwhile
+      if (!this.recover(e)) throw e;
+      return 0;
+    }
+    return rows.length;
   }
 
   private fail(e: unknown, lines: number): void {
@@ -369,7 +450,7 @@ export class LogDatabase {
     this.db.exec('BEGIN');
     for (const r of rows) {
       const id = Number(r.id);
-      fts.run(id);
+      if (id <= this.indexedUpTo) fts.run(id);
       block.run(id);
       this.cache.forget(id);
     }

@@ -21,8 +21,11 @@ interface BlockRow {
   lines: Uint8Array;
 }
 
-/** Matching blocks up to this many are fetched by id and sorted; more, and blocks are walked in order and tested against the set. */
-const FEW_BLOCKS = 2048;
+/**
+ * `fewBlocks`: matching blocks up to this many are fetched by id and sorted; more, and blocks are
+ * walked in order, window by window. Tests lower it to take the second way over small stores.
+ */
+export const tuning = { fewBlocks: 2048 };
 /** Beyond this many verified lines, a histogram estimates the rest from the share that matched. */
 const HISTOGRAM_VERIFY_CAP = 200_000;
 
@@ -46,8 +49,9 @@ function filterOf(d: LogDatabase, s: Omit<LogSearch, 'order' | 'limit' | 'after'
     f.sql.push(sql);
     f.args.push(...args);
   };
-  if (s.from !== undefined) add('b.t1 >= ?', s.from);
-  if (s.to !== undefined) add('b.t0 <= ?', s.to);
+  // Both ends of both columns: whichever index the order walks gets a range, not half the table.
+  if (s.from !== undefined) add('b.t1 >= ? AND b.t0 >= ?', s.from, s.from - d.maxSpan);
+  if (s.to !== undefined) add('b.t0 <= ? AND b.t1 <= ?', s.to, s.to + d.maxSpan);
   for (const term of s.query.terms) {
     if (term.kind === 'level' && !term.negate) f.minRank = Math.max(f.minRank, levelRank(term.min));
     else f.exact = false;
@@ -100,19 +104,42 @@ function* candidates(d: LogDatabase, f: Filter, query: LogQueryAst, desc: boolea
     for (const r of d.db.prepare(`SELECT ${COLUMNS} FROM blocks b ${where(f.sql)} ${order}`).iterate(...f.args)) yield rowOf(r);
     return;
   }
+  // Blocks past d.indexedUpTo are not in the index yet (a flood is being written): each is a candidate.
+  const indexed = d.indexedUpTo;
   const ids: number[] = [];
-  for (const r of d.db.prepare('SELECT rowid AS id FROM fts WHERE fts MATCH ?').iterate(match)) ids.push(Number(r.id));
-  if (ids.length <= FEW_BLOCKS) {
+  for (const r of d.db.prepare('SELECT rowid AS id FROM fts WHERE fts MATCH ? LIMIT ?').iterate(match, tuning.fewBlocks + 1)) ids.push(Number(r.id));
+  if (ids.length <= tuning.fewBlocks) {
     const rows = d.db
-      .prepare(`SELECT ${COLUMNS} FROM blocks b ${where(['b.id IN (SELECT value FROM json_each(?))', ...f.sql])}`)
-      .all(JSON.stringify(ids), ...f.args)
+      .prepare(`SELECT ${COLUMNS} FROM blocks b ${where(['(b.id IN (SELECT value FROM json_each(?)) OR b.id > ?)', ...f.sql])}`)
+      .all(JSON.stringify(ids), indexed, ...f.args)
       .map(rowOf);
     rows.sort(desc ? (a, b) => b.t1 - a.t1 : (a, b) => a.t0 - b.t0);
     yield* rows;
     return;
   }
-  const set = new Set(ids);
-  for (const r of d.db.prepare(`SELECT ${COLUMNS} FROM blocks b ${where(f.sql)} ${order}`).iterate(...f.args)) if (set.has(Number(r.id))) yield rowOf(r);
+  // Many: blocks are walked in order, a window at a time, and the index asked only about the ids
+  // of that window (ids follow arrival, so a window's are close together), each window twice the last.
+  const inWindow = d.db.prepare('SELECT rowid AS id FROM fts WHERE fts MATCH ? AND rowid BETWEEN ? AND ?');
+  let window: BlockRow[] = [];
+  let size = 32;
+  const flush = function* (): Generator<BlockRow> {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of window) {
+      lo = Math.min(lo, r.id);
+      hi = Math.max(hi, r.id);
+    }
+    const set = new Set<number>();
+    if (lo <= indexed) for (const r of inWindow.iterate(match, lo, Math.min(hi, indexed))) set.add(Number(r.id));
+    for (const r of window) if (r.id > indexed || set.has(r.id)) yield r;
+    window = [];
+    size = Math.min(size * 2, 4096);
+  };
+  for (const r of d.db.prepare(`SELECT ${COLUMNS} FROM blocks b ${where(f.sql)} ${order}`).iterate(...f.args)) {
+    window.push(rowOf(r));
+    if (window.length >= size) yield* flush();
+  }
+  if (window.length) yield* flush();
 }
 
 /** Reads one block's lines as hits, on demand. */
@@ -165,7 +192,13 @@ export function search(d: LogDatabase, s: LogSearch): LogSearchResult {
   const started = performance.now();
   const limit = Math.max(1, Math.min(10_000, Math.floor(s.limit ?? 500)));
   const desc = s.order !== 'oldest';
-  const f = filterOf(d, s);
+  let cursor: { t: number; id: number } | undefined;
+  if (s.after !== undefined) {
+    const t = timeOf(d, s.after);
+    if (t !== undefined) cursor = { t, id: s.after };
+  }
+  // Past the cursor only: its ms is still in range, the lines before it there are skipped below.
+  const f = filterOf(d, !cursor ? s : desc ? { ...s, to: Math.min(s.to ?? Infinity, cursor.t) } : { ...s, from: Math.max(s.from ?? -Infinity, cursor.t) });
   let best: LogHit[] = [];
   let scanned = 0;
   const done = (): LogSearchResult => ({
@@ -174,20 +207,13 @@ export function search(d: LogDatabase, s: LogSearch): LogSearchResult {
     scanned,
     tookMs: Math.round((performance.now() - started) * 10) / 10,
   });
-  if (f.none) return done();
+  // The page's last line was pruned: nothing to continue from.
+  if (f.none || (s.after !== undefined && !cursor)) return done();
 
   /** Whether line (t, id) comes before (ct, cid) in the order asked for. */
   const before = desc
     ? (t: number, id: number, ct: number, cid: number) => t > ct || (t === ct && id > cid)
     : (t: number, id: number, ct: number, cid: number) => t < ct || (t === ct && id < cid);
-  let cursor: { t: number; id: number } | undefined;
-  if (s.after !== undefined) {
-    const t = timeOf(d, s.after);
-    if (t === undefined) return done(); // the page's last line was pruned: nothing to continue from
-    cursor = { t, id: s.after };
-    f.sql.push(desc ? 'b.t0 <= ?' : 'b.t1 >= ?');
-    f.args.push(t);
-  }
   // One past the page, to know whether there is more.
   const want = limit + 1;
   const order = (a: LogHit, b: LogHit): number => (before(a.t, a.id, b.t, b.id) ? -1 : 1);

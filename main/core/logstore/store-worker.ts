@@ -35,13 +35,48 @@ const writeSoon = (): void => {
   });
 };
 
-const tick = setInterval(() => write(false), 250);
+/**
+ * Indexing (most of a line's cost) waits until appends have paused this long, so a flood is
+ * written at the speed of writing alone; past BACKLOG unindexed blocks it keeps pace regardless,
+ * so searches never read more than that many blocks whole.
+ */
+const QUIET_MS = 300;
+const BACKLOG = 2048;
+/** Blocks indexed per turn of the event loop: appends and calls get their turn in between. */
+const INDEX_STEP = 8;
+let lastAppend = 0;
+let closed = false;
+let indexing: NodeJS.Timeout | NodeJS.Immediate | undefined;
+function indexSoon(): void {
+  if (indexing || closed || db.unindexed <= 0) return;
+  const quiet = Date.now() - lastAppend >= QUIET_MS;
+  if (!quiet && db.unindexed <= BACKLOG) {
+    indexing = setTimeout(() => {
+      indexing = undefined;
+      indexSoon();
+    }, QUIET_MS);
+    return;
+  }
+  indexing = setImmediate(() => {
+    indexing = undefined;
+    if (db.indexSome(INDEX_STEP) > 0) indexSoon();
+  });
+}
+
+const tick = setInterval(() => {
+  write(false);
+  indexSoon();
+}, 250);
 const ageCheck = setInterval(() => db.prune(), 60_000);
 
 function call(op: Op, args: unknown[]): unknown {
   switch (op) {
     case 'flush':
       return write(true);
+    case 'settle':
+      write(true);
+      while (db.indexSome(256) > 0);
+      return undefined;
     case 'search':
       return withRecovery(() => search(db, args[0] as Parameters<typeof search>[1]));
     case 'histogram':
@@ -56,7 +91,10 @@ function call(op: Op, args: unknown[]): unknown {
     case 'stats':
       return withRecovery(() => stats(db));
     case 'close':
+      closed = true;
       clearInterval(tick);
+      clearTimeout(indexing as NodeJS.Timeout);
+      clearImmediate(indexing as NodeJS.Immediate);
       clearInterval(ageCheck);
       if (soon) clearImmediate(soon);
       write(true);
@@ -77,7 +115,8 @@ function withRecovery<T>(f: () => T): T {
 
 port.on('message', (m: ToWorker) => {
   if (m.kind === 'append') {
-    if (db.add(m.lines)) writeSoon();
+    lastAppend = Date.now();
+    if (db.addBatch(m.batch)) writeSoon();
     return;
   }
   try {

@@ -23,8 +23,14 @@ export interface LogStoreLimits {
 }
 
 export interface LogStore {
-  /** Queues lines for storing (written in batches, off the event loop); never throws. */
-  append(lines: StoredLine[]): void;
+  /**
+   * Queues lines for storing (written in batches, off the event loop); never throws. Takes them
+   * in order while its queue has room and returns how many it took: the caller holds back the
+   * rest (a follower stops and later back-fills from the engine) until `room` resolves.
+   */
+  append(lines: StoredLine[]): number;
+  /** Resolves once the queue has room again (at once if it has). */
+  room(): Promise<void>;
   /** Resolves once every line appended so far is stored (or dropped with a problem). */
   flush(): Promise<void>;
   search(s: LogSearch): Promise<LogSearchResult>;

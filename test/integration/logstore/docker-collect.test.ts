@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { parseLogQuery } from '../../../main/common/log-query';
 import type { LogHit } from '../../../main/common/log-store-model';
 import { Core } from '../../../main/core/core';
+import { queueLimits } from '../../../main/core/logstore/sqlite-store';
 import { docker, removeProject, skipReason } from '../../helpers/docker';
 
 const skip = skipReason();
@@ -149,3 +150,43 @@ test('a container that writes and exits at once still has every line stored', { 
     await core.close();
   }
 });
+
+test(
+  'a flood faster than the store takes it: the follower holds back and comes back for the rest, every line once and in order',
+  { skip, timeout: 120_000 },
+  async () => {
+    // A small queue, so that 30,000 lines written at once surely fill it.
+    const was = { ...queueLimits };
+    queueLimits.lines = 1000;
+    const core = await collectingCore(stateDir());
+    try {
+      const id = labelledRun(
+        `${project}-flood-1`,
+        'flood',
+        `for (let i = 1; i <= 30000; i++) console.log('flood ' + i); console.log('flood done'); setInterval(() => {}, 1e9);`,
+      );
+      await until('the last line stored', async () => (await search(core, 'flood done')).length === 1, 90_000);
+      const hits: LogHit[] = [];
+      await core.logStore.flush();
+      for (let after: number | undefined, page = 0; page < 10; page++) {
+        const r = await core.logStore.search({ query: parseLogQuery('flood'), order: 'oldest', limit: 10_000, ...(after !== undefined ? { after } : {}) });
+        hits.push(...r.hits);
+        if (!r.more) break;
+        after = r.hits.at(-1)!.id;
+      }
+      const numbers = hits.filter((h) => h.instanceId === id && /^flood \d+$/.test(h.text)).map((h) => Number(h.text.split(' ')[1]));
+      assert.ok(core.logCollector.heldBack > 0, 'the queue filled and the follower held back');
+      assert.equal(new Set(numbers).size, 30_000, 'every line stored');
+      assert.equal(numbers.length, 30_000, 'none twice');
+      assert.deepEqual(
+        numbers,
+        [...numbers].sort((a, b) => a - b),
+        'in the order they were written',
+      );
+      assert.equal((await core.logStore.stats()).problem, undefined);
+    } finally {
+      Object.assign(queueLimits, was);
+      await core.close();
+    }
+  },
+);

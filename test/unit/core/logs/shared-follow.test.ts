@@ -83,6 +83,33 @@ test('a viewer joining a live stream gets its kept history, bounded by its own t
   assert.equal(e.streams.length, 1);
 });
 
+test('a reader from before what a live stream still holds (a back-fill) gets a stream of its own, so nothing in between is skipped', async () => {
+  const e = engine();
+  const follow = sharedFollow(e.follow);
+  follow(
+    inst('a'),
+    { tail: 2 },
+    () => {},
+    () => {},
+  );
+  e.streams[0]!.emit([10, 11, 12, 13, 14, 15, 16].map((t) => line(t)));
+  const got: LogEntry[] = [];
+  follow(
+    inst('a'),
+    { tail: 0, sinceMs: 3 },
+    (x) => got.push(...x),
+    () => {},
+  );
+  await tick();
+  assert.equal(e.streams.length, 2, 'its own engine stream, from its since');
+  assert.deepEqual(got, [], 'nothing from the shared stream');
+  e.streams[1]!.emit([line(4)]);
+  assert.deepEqual(
+    got.map((l) => l.t),
+    [4],
+  );
+});
+
 test('when the instance stream ends every viewer hears it, and the next follow opens a new stream', () => {
   const e = engine();
   const follow = sharedFollow(e.follow);
