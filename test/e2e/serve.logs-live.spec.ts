@@ -189,7 +189,7 @@ test('Show in live tail, from a search hit: the live list starts at that line, h
     .first()
     .getByRole('button', { name: /^Show in live tail/ })
     .click();
-  await expect(logs.getByRole('button', { name: 'Live' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(logs.getByRole('button', { name: 'Live', exact: true })).toHaveAttribute('aria-pressed', 'true');
   const target = list.locator('.live-log-row[aria-current="true"]');
   await expect(target).toContainText(`the ${needle} line`, { timeout: 15_000 });
   await expect(target).toBeInViewport();

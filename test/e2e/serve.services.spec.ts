@@ -155,7 +155,7 @@ test('Search stored: a request id followed shows the lines of both sample servic
   await expect(query).toHaveValue(`requestId:"${id}"`);
   await expect(hits.filter({ hasText: 'order-service' }).first()).toBeVisible({ timeout: 10_000 });
   await expect(hits.filter({ hasText: 'user-service' }).first()).toBeVisible();
-  await logs.getByRole('button', { name: 'Live' }).click();
+  await logs.getByRole('button', { name: 'Live', exact: true }).click();
 });
 
 test('the Metrics tab charts the service: CPU and memory, and its own request rate under load', async () => {
