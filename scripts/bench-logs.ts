@@ -28,6 +28,7 @@ import type { LogSearch } from '../main/common/log-store-model';
 import { SqliteLogStore } from '../main/core/logstore/sqlite-store';
 import { COMMON_WORD, PHRASE, RARE_EVERY, RARE_WORD, storedLines, uuidOf, WRITER_JS } from './lib/log-lines';
 import { writePerfSection } from './lib/perf-doc';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const args = process.argv.slice(2);
 const num = (flag: string, def: number, max: number) => {
@@ -206,7 +207,16 @@ async function ingest(image: string): Promise<Ingest> {
   const lines0 = (await store.stats()).lines;
   const rss: number[] = [];
   const rssBefore = rssMb();
-  const sampler = setInterval(() => rss.push(rssMb()), 250);
+  const heap = { total: 0, external: 0 };
+  const sampler = setInterval(() => {
+    rss.push(rssMb());
+    const m = process.memoryUsage();
+    heap.total = Math.max(heap.total, m.heapTotal / 1048576);
+    heap.external = Math.max(heap.external, m.external / 1048576);
+    if (process.env.BENCH_HEAP)
+      for (const sp of getHeapSpaceStatistics()) spaces.set(sp.space_name, Math.max(spaces.get(sp.space_name) ?? 0, sp.space_size / 1048576));
+  }, 250);
+  const spaces = new Map<string, number>();
   const c0 = cpuSeconds();
   const t0 = performance.now();
   go('core');
@@ -227,6 +237,10 @@ async function ingest(image: string): Promise<Ingest> {
     problem = st.problem;
   }
   const coreS = (performance.now() - t0) / 1000;
+  if (process.env.BENCH_HEAP) log(`heap spaces at most (MB): ${[...spaces].map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+  log(
+    `fleetdeck: the collector held back ${core.logCollector.heldBack} times; main thread's heap at most ${fmt(heap.total)} MB, external ${fmt(heap.external)} MB`,
+  );
   const c1 = cpuSeconds();
   clearInterval(sampler);
   rss.push(rssMb());

@@ -72,7 +72,10 @@ export class SqliteLogStore implements LogStore {
 
   private start(): void {
     const { url, execArgv } = workerFile();
-    const w = new Worker(url, execArgv ? { workerData: this.data, execArgv } : { workerData: this.data });
+    // A small young generation: the worker's garbage (a block's texts, once written) is short-lived,
+    // and V8 otherwise grows it to tens of MB under a flood, which is the process's RSS.
+    const options = { workerData: this.data, resourceLimits: { maxYoungGenerationSizeMb: 8 } };
+    const w = new Worker(url, execArgv ? { ...options, execArgv } : options);
     this.worker = w;
     w.on('message', (m: FromWorker) => this.onMessage(m));
     w.on('error', (e) => this.opts.log?.error({ err: e.message }, 'log store worker failed'));
