@@ -190,6 +190,9 @@ async function page(): Promise<PageRate> {
     await profiler.send('Profiler.enable');
     await profiler.send('Profiler.start');
   }
+  // BENCH_TRACE=file: a Chrome trace of the flood (devtools.timeline), for where the page's time goes.
+  if (process.env.BENCH_TRACE)
+    await browser.startTracing(pg, { path: process.env.BENCH_TRACE, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] });
   const t0 = performance.now();
   const tPage0 = (await pg.evaluate('performance.now()')) as number;
   start(id);
@@ -212,6 +215,7 @@ async function page(): Promise<PageRate> {
     .last()
     .textContent()
     .then((t) => (t ?? '').includes('flood done'));
+  if (process.env.BENCH_TRACE) await browser.stopTracing();
   if (profiler) {
     const { profile } = await profiler.send('Profiler.stop');
     writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));

@@ -21,7 +21,7 @@ const ALL = '';
 export const LIVE_CAPACITY = 50_000;
 /** A flood: more new lines between two redraws than a list of 460 px shows; then redraws come FLOOD_MS apart. */
 const FLOOD_ROWS = 30;
-const FLOOD_MS = 50;
+const FLOOD_MS = 100;
 /** Stored lines a jump loads at most (pages of 10,000), before the live ones. */
 const SEED_MAX = 20_000;
 
