@@ -16,6 +16,15 @@ const ENV = `kube:${CTX}`;
 let fixture: KubeFixture;
 let core: Core;
 
+function collectingCore(kubeconfigPath: string): Core {
+  return new Core({
+    mode: 'cli',
+    logs: 'collect',
+    env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    stateDir: join(dir.path, 'state'),
+  });
+}
+
 before(async () => {
   const kubeconfigPath = join(dir.path, 'config');
   fixture = await KubeFixture.start({
@@ -25,12 +34,7 @@ before(async () => {
     load: [join(root, 'services-sample/k8s')],
     controller: FAST,
   });
-  core = new Core({
-    mode: 'cli',
-    logs: 'collect',
-    env: { ...process.env, KUBECONFIG: kubeconfigPath, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
-    stateDir: join(dir.path, 'state'),
-  });
+  core = collectingCore(kubeconfigPath);
   await core.start();
 });
 after(async () => {
@@ -75,3 +79,42 @@ test('a Kubernetes context keeps only the workloads opened; a replaced pod’s l
   assert.ok(hits.every((h) => h.env === ENV && h.service === user.id));
   assert.equal((await stored(order.id)).length, 0, 'a workload nobody opened is not kept');
 });
+
+test(
+  'the panel stopped for 3 s while pods write, then started again: every line of a pod stored once, as the API server has it',
+  { timeout: 60_000 },
+  async () => {
+    let env = core.serviceEnv(ENV);
+    const user = env.services.list().find((s) => s.name === 'user-service')!;
+    core.logCollector.opened(env, user.id); // kept from the test before, or now
+    const pod = user.instances.find((i) => i.state === 'running')!;
+    await waitFor('lines of the pod stored', async () => (await stored(user.id)).filter((h) => h.instanceId === pod.id).length > 5, 15_000);
+    await core.close();
+    await new Promise((r) => setTimeout(r, 3000));
+    const restarted = Date.now();
+    core = collectingCore(join(dir.path, 'config'));
+    await core.start();
+    env = core.serviceEnv(ENV);
+    env.services.list(); // opens the context, as the window does
+    await waitFor('the context connected', () => env.state === 'connected', 15_000);
+    await waitFor(
+      'lines written after the restart stored',
+      async () => (await stored(user.id)).some((h) => h.instanceId === pod.id && h.t > restarted + 1000),
+      20_000,
+    );
+    const mine = (await stored(user.id)).filter((h) => h.instanceId === pod.id);
+    const newest = Math.max(...mine.map((h) => h.t));
+    // The API server's own log of the container, up to the newest line stored.
+    const engine = fixture.controller.containerLog({ metadata: { uid: pod.id } } as Parameters<typeof fixture.controller.containerLog>[0], 'user-service')!;
+    const expected = engine.lines.filter((l) => l.time.getTime() <= newest).map((l) => l.text);
+    const texts = mine.map((h) => h.text);
+    assert.ok(expected.length > 40, `the pod wrote ${expected.length} lines meanwhile`);
+    assert.equal(new Set(texts).size, texts.length, 'no line stored twice');
+    assert.deepEqual(
+      expected.filter((t) => !texts.includes(t)),
+      [],
+      'no line lost while the panel was down',
+    );
+    assert.equal(texts.length, expected.length);
+  },
+);
