@@ -34,12 +34,18 @@ export function valueTokens(value: string): string[] {
  * token is quoted, its quotes doubled, so no query text is read as FTS5 syntax.
  */
 export function ftsMatch(ast: LogQueryAst): string | undefined {
+  const tokens = requiredTokens(ast);
+  if (tokens.length === 0) return undefined;
+  return tokens.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+}
+
+/** The index tokens every line matchesLine accepts holds (folded as unicode61 folds them). */
+export function requiredTokens(ast: LogQueryAst): string[] {
   const tokens = new Set<string>();
   for (const term of ast.terms) {
     if (term.negate) continue;
     if (term.kind === 'word' || term.kind === 'phrase') for (const s of tokenSpans(term.value)) tokens.add(s.token);
     else if (term.kind === 'field' && !LINE_ATTRIBUTES.has(term.field)) for (const t of valueTokens(term.value)) tokens.add(t);
   }
-  if (tokens.size === 0) return undefined;
-  return [...tokens].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+  return [...tokens];
 }

@@ -81,7 +81,41 @@ export function decodeBlock(data: Uint8Array): Block {
       if (i < 0 || i >= n) return undefined;
       return (texts[i] ??= buf.toString('utf8', ends[i], ends[i + 1]));
     },
+    linesWith(tokens: string[]): number[] | undefined {
+      return linesWith(buf, ends, n, tokens);
+    },
   };
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Of an ASCII block, the lines whose lower-cased text holds every token: one pass of indexOf over
+ * the whole block instead of a query run on each of its lines. For ASCII text, unicode61's tokens
+ * are its lower-cased letter and digit runs, so a line holding a token holds it as a substring.
+ * Undefined when the block is not all ASCII (folding then is not mere lower-casing).
+ */
+function linesWith(buf: Buffer, ends: Uint32Array, n: number, tokens: string[]): number[] | undefined {
+  const start = ends[0]!;
+  const body = buf.toString('latin1', start, ends[n]);
+  if (NON_ASCII.test(body)) return undefined;
+  const lower = body.toLowerCase();
+  const probe = tokens.reduce((a, b) => (b.length > a.length ? b : a), '');
+  const out: number[] = [];
+  let line = 0;
+  for (let at = lower.indexOf(probe); at >= 0 && line < n;) {
+    while (line < n && ends[line + 1]! - start <= at) line++;
+    if (line >= n) break;
+    const from = ends[line]! - start;
+    const to = ends[line + 1]! - start;
+    if (at + probe.length <= to) {
+      const text = lower.slice(from, to);
+      if (tokens.every((t) => text.includes(t))) out.push(line);
+      at = lower.indexOf(probe, to);
+    } else at = lower.indexOf(probe, at + 1);
+  }
+  return out;
 }
 
 /** A block's texts: text(i) is that of its line i. */
@@ -90,6 +124,8 @@ export interface Block {
   /** Bytes held at most (the inflated blob, and the texts read from it), for the cache's bound. */
   size: number;
   text(i: number): string | undefined;
+  /** The lines that may hold every token, in order; undefined when that cannot be told cheaply. */
+  linesWith(tokens: string[]): number[] | undefined;
 }
 
 /** Inflated blocks, most recently used last, bounded by their size (~350 of 256 JSON lines). */

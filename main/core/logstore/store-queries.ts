@@ -6,6 +6,7 @@
  * column, so a line's text is inflated only when a term needs it or it is a hit.
  */
 import { ftsMatch, matchesLine } from '../../common/log-query';
+import { requiredTokens } from '../../common/log-query-fts';
 import type { LogQueryAst } from '../../common/log-query-ast';
 import type { InstanceMark, LogHistogram, LogHit, LogSearch, LogSearchResult, LogStoreStats } from './types';
 import { decodeLines, type BlockLines } from './blocks';
@@ -18,7 +19,8 @@ interface BlockRow {
   n: number;
   t0: number;
   t1: number;
-  lines: Uint8Array;
+  /** Read with the row where it is sure to be needed; else when a reader first needs it. */
+  lines?: Uint8Array;
 }
 
 /**
@@ -29,7 +31,8 @@ export const tuning = { fewBlocks: 2048 };
 /** Beyond this many verified lines, a histogram estimates the rest from the share that matched. */
 const HISTOGRAM_VERIFY_CAP = 200_000;
 
-const COLUMNS = 'b.id, b.source, b.n, b.t0, b.t1, b.lines';
+const COLUMNS = 'b.id, b.source, b.n, b.t0, b.t1';
+const FULL = `${COLUMNS}, b.lines`;
 
 interface Filter {
   sql: string[];
@@ -78,7 +81,7 @@ const rowOf = (r: Record<string, unknown>): BlockRow => ({
   n: Number(r.n),
   t0: Number(r.t0),
   t1: Number(r.t1),
-  lines: r.lines as Uint8Array,
+  ...(r.lines ? { lines: r.lines as Uint8Array } : {}),
 });
 
 /** The FTS expression, or undefined when FTS5 cannot take it (then every block in range is read). */
@@ -149,7 +152,23 @@ class BlockReader {
     private readonly d: LogDatabase,
     readonly row: BlockRow,
   ) {
-    this.lines = decodeLines(row.lines, row.n, row.t0);
+    const data = row.lines ?? (d.db.prepare('SELECT lines FROM blocks WHERE id = ?').get(row.id)?.lines as Uint8Array | undefined) ?? new Uint8Array(0);
+    this.lines = decodeLines(data, data.length ? row.n : 0, row.t0);
+  }
+
+  /** The lines worth checking against a query holding these tokens: those that hold them all (ASCII blocks), else every line. */
+  worth(tokens: string[]): Iterable<number> {
+    const only = tokens.length > 0 ? this.d.block(this.row.id)?.linesWith(tokens) : undefined;
+    return only ?? Array.from({ length: this.row.n }, (_, i) => i);
+  }
+
+  /** Whether line i matches the query (its text, level, stream and source checked). */
+  matches(ast: LogQueryAst, i: number): boolean {
+    const src = this.d.source(this.row.source);
+    const text = this.d.block(this.row.id)?.text(i);
+    if (!src || text === undefined) return false;
+    const m = unpackMeta(this.lines.meta[i]!);
+    return matchesLine(ast, { text, level: m.level, service: src.service, instance: src.instance, stream: m.stream });
   }
 
   hit(i: number): LogHit | undefined {
@@ -172,12 +191,8 @@ class BlockReader {
   }
 }
 
-function matches(ast: LogQueryAst, h: LogHit): boolean {
-  return matchesLine(ast, { text: h.text, level: h.level, service: h.service, instance: h.instance, stream: h.stream });
-}
-
 function blockRow(d: LogDatabase, id: number): BlockRow | undefined {
-  const r = d.db.prepare(`SELECT ${COLUMNS} FROM blocks b WHERE b.id = ?`).get(id);
+  const r = d.db.prepare(`SELECT ${FULL} FROM blocks b WHERE b.id = ?`).get(id);
   return r ? rowOf(r) : undefined;
 }
 
@@ -185,7 +200,7 @@ function blockRow(d: LogDatabase, id: number): BlockRow | undefined {
 function timeOf(d: LogDatabase, id: number): number | undefined {
   const row = blockRow(d, blockOf(id));
   if (!row || indexOf(id) >= row.n) return undefined;
-  return decodeLines(row.lines, row.n, row.t0).t[indexOf(id)];
+  return row.lines && decodeLines(row.lines, row.n, row.t0).t[indexOf(id)];
 }
 
 export function search(d: LogDatabase, s: LogSearch): LogSearchResult {
@@ -216,6 +231,7 @@ export function search(d: LogDatabase, s: LogSearch): LogSearchResult {
     : (t: number, id: number, ct: number, cid: number) => t < ct || (t === ct && id < cid);
   // One past the page, to know whether there is more.
   const want = limit + 1;
+  const tokens = requiredTokens(s.query);
   const order = (a: LogHit, b: LogHit): number => (before(a.t, a.id, b.t, b.id) ? -1 : 1);
   for (const row of candidates(d, f, s.query, desc)) {
     // Blocks come in order of their nearest line: once the page is full and this block's nearest
@@ -225,15 +241,16 @@ export function search(d: LogDatabase, s: LogSearch): LogSearchResult {
     const r = new BlockReader(d, row);
     const { t, meta } = r.lines;
     let added = false;
-    for (let i = 0; i < row.n; i++) {
+    for (const i of f.exact ? r.lines.t.keys() : r.worth(tokens)) {
       const ti = t[i]!;
       if (ti < f.from || ti > f.to || (meta[i]! & 7) < f.minRank) continue;
       const id = lineId(row.id, i);
       if (cursor && !before(cursor.t, cursor.id, ti, id)) continue;
       if (last && !before(ti, id, last.t, last.id)) continue;
       scanned++;
+      if (!f.exact && !r.matches(s.query, i)) continue;
       const h = r.hit(i);
-      if (!h || (!f.exact && !matches(s.query, h))) continue;
+      if (!h) continue;
       best.push(h);
       added = true;
     }
@@ -253,20 +270,21 @@ export function histogram(d: LogDatabase, s: Omit<LogSearch, 'order' | 'limit' |
   // Words or fields: each candidate's text is checked, for the first HISTOGRAM_VERIFY_CAP lines
   // (newest first). Past that, a line counts as the share of the checked ones that matched: older
   // buckets of a common query are estimates, and say so by not being whole numbers until rounded.
+  // Lines that lack a required token (ASCII blocks) are not candidates: not counted, not checked.
   let verified = 0;
   let matched = 0;
+  const tokens = requiredTokens(s.query);
   for (const row of candidates(d, f, s.query, true)) {
     const r = new BlockReader(d, row);
     const { t, meta } = r.lines;
-    for (let i = 0; i < row.n; i++) {
+    for (const i of f.exact ? r.lines.t.keys() : r.worth(tokens)) {
       const ti = t[i]!;
       if (ti < f.from || ti > f.to || (meta[i]! & 7) < f.minRank) continue;
       let weight = 1;
       if (!f.exact) {
         if (verified < HISTOGRAM_VERIFY_CAP) {
           verified++;
-          const h = r.hit(i);
-          if (!h || !matches(s.query, h)) continue;
+          if (!r.matches(s.query, i)) continue;
           matched++;
         } else weight = matched / verified;
       }
@@ -302,13 +320,13 @@ export function around(d: LogDatabase, id: number, before: number, after: number
     return got.sort(order).slice(0, want);
   };
   const earlier = side(
-    `SELECT ${COLUMNS} FROM blocks b WHERE b.source = ? AND b.t0 <= ? ORDER BY b.t0 DESC`,
+    `SELECT ${FULL} FROM blocks b WHERE b.source = ? AND b.t0 <= ? ORDER BY b.t0 DESC`,
     before,
     (l) => l.t < t || (l.t === t && l.id < id),
     (a, b) => b.t - a.t || b.id - a.id,
   );
   const later = side(
-    `SELECT ${COLUMNS} FROM blocks b WHERE b.source = ? AND b.t1 >= ? ORDER BY b.t1`,
+    `SELECT ${FULL} FROM blocks b WHERE b.source = ? AND b.t1 >= ? ORDER BY b.t1`,
     after,
     (l) => l.t > t || (l.t === t && l.id > id),
     (a, b) => a.t - b.t || a.id - b.id,
@@ -324,7 +342,7 @@ export function mark(d: LogDatabase, env: string, instanceId: string): InstanceM
   if (top.t === null) return undefined;
   const t = Number(top.t);
   const atT: { id: number; text: string }[] = [];
-  for (const raw of d.db.prepare(`SELECT ${COLUMNS} FROM blocks b WHERE b.source IN (${list}) AND b.t1 >= ? AND b.t0 <= ?`).iterate(t, t)) {
+  for (const raw of d.db.prepare(`SELECT ${FULL} FROM blocks b WHERE b.source IN (${list}) AND b.t1 >= ? AND b.t0 <= ?`).iterate(t, t)) {
     const r = new BlockReader(d, rowOf(raw));
     for (let i = 0; i < r.row.n; i++) if (r.lines.t[i] === t) atT.push({ id: lineId(r.row.id, i), text: d.block(r.row.id)?.text(i) ?? '' });
   }
