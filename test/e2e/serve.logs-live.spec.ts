@@ -67,6 +67,7 @@ test('the live list is a log region that follows the newest line: rows read time
   await expect(rows().filter({ hasText: 'red-word' }).locator('span.ansi-red-fg')).toHaveText('red-word');
   // The view starts with the last 200 lines: the marked line is older.
   await expect(list).not.toContainText(needle);
+  if (process.env.FLEETDECK_E2E_SHOTS) await page.screenshot({ path: `${process.env.FLEETDECK_E2E_SHOTS}/logs-live.png` });
 });
 
 test('Hide probes hides them and counts them; the level filter shows only what is at least that level', async () => {
@@ -116,6 +117,7 @@ test('Find in logs highlights every match in the buffer, counts them, and â†‘/â†
   await expect(active).toHaveText('findme');
   await expect(active).toBeInViewport();
   await expect(rows().filter({ has: page.locator('mark.active') })).toContainText('filler 250 findme');
+  if (process.env.FLEETDECK_E2E_SHOTS) await page.screenshot({ path: `${process.env.FLEETDECK_E2E_SHOTS}/logs-live-find.png` });
   await logs.getByRole('button', { name: 'Next match' }).click();
   await expect(logs.getByText('2 of 3 matches', { exact: true })).toBeVisible();
   await expect(rows().filter({ has: page.locator('mark.active') })).toContainText('filler 300 findme');
