@@ -138,7 +138,9 @@ const PAGE_COUNTERS = `(() => {
 })()`;
 
 async function startServe(): Promise<string> {
-  const p = spawn(process.execPath, ['dist/main/cli.js', 'serve', '--port', '0'], {
+  // BENCH_SERVE_PROFILE=dir: a CPU profile of serve (written when it exits after the run).
+  const prof = process.env.BENCH_SERVE_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVE_PROFILE}`] : [];
+  const p = spawn(process.execPath, [...prof, 'dist/main/cli.js', 'serve', '--port', '0'], {
     cwd: root,
     env: { ...process.env, FLEETDECK_TOKEN: TOKEN, KUBECONFIG: '/nonexistent', FLEETDECK_STATE_DIR: join(dir, 'state') },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -280,4 +282,9 @@ main()
     console.error(`bench:logs:tail failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exitCode = 1;
   })
-  .finally(cleanup);
+  .finally(async () => {
+    const exited = serve && serve.exitCode === null ? new Promise((r) => serve!.once('exit', r)) : undefined;
+    cleanup();
+    // serve stores what it collected and ends; a profile is written then.
+    if (exited) await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000).unref())]);
+  });
