@@ -44,6 +44,17 @@ function dockerTime(ts: string): number {
   return lastSecondMs + ms;
 }
 
+/** The instance's name made safe, once per name rather than once per line. */
+let lastName = '';
+let lastSafe = '';
+function safeName(name: string): string {
+  if (name !== lastName) {
+    lastSafe = plainText(name);
+    lastName = name;
+  }
+  return lastSafe;
+}
+
 /** Parses a raw line (with Docker's timestamp prefix when present) into an entry. */
 export function toEntry(raw: string, instance: string, stream: 'stdout' | 'stderr', now = Date.now()): LogEntry {
   let t = now;
@@ -69,5 +80,5 @@ export function toEntry(raw: string, instance: string, stream: 'stdout' | 'stder
     }
   }
   level ??= levelOf(WORD_LEVEL.exec(plain)?.[1]);
-  return { t, instance: plainText(instance), stream, text, ...(level ? { level } : {}) };
+  return { t, instance: safeName(instance), stream, text, ...(level ? { level } : {}) };
 }

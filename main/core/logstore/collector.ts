@@ -14,7 +14,7 @@ import type { EnvironmentDriver } from '../env/driver';
 import { readJson, writeJsonAtomic } from '../env/json-store';
 import { sharedFollow } from '../logs/shared-follow';
 import { log } from '../log';
-import type { LogStore, StoredLine } from './types';
+import type { LogStore } from './types';
 
 export type LogScope = 'all' | 'opened' | 'none';
 
@@ -189,26 +189,14 @@ export class LogCollector {
           seenAtMark.set(e.text, n - 1);
           return false;
         };
+        const source = { env: env.id, service: s.id, instance: i.name, instanceId: i.id };
         stopFollow = sharedFollow(env.followInstance)(
           i,
           mark ? { tail: FIRST_TAIL, sinceMs: mark.t, sinceInclusive: true, forStore: true } : { tail: FIRST_TAIL, forStore: true },
           (entries) => {
             if (!live) return;
-            const lines: StoredLine[] = [];
-            for (const e of entries) {
-              if (!fresh(e)) continue;
-              lines.push({
-                env: env.id,
-                service: s.id,
-                instance: i.name,
-                instanceId: i.id,
-                stream: e.stream,
-                t: e.t,
-                ...(e.level ? { level: e.level } : {}),
-                text: e.text,
-              });
-            }
-            if (!lines.length || this.store.append(lines) === lines.length) return;
+            const lines = mark ? entries.filter(fresh) : entries;
+            if (!lines.length || this.store.appendFrom(source, lines) === lines.length) return;
             // The store is full up: rather than drop the rest, let go and come back for it. The
             // engine keeps every line; the back-fill from the last stored one brings it, once.
             state.behind = true;

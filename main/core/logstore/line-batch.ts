@@ -4,7 +4,7 @@
  * copied, texts as a plain string array. A message of 2,000 line objects cost the main thread
  * more to clone than the worker took to store them.
  */
-import type { StoredLine } from './types';
+import type { StoredLine } from '../../common/log-store-model';
 import { packMeta } from './schema';
 
 export interface SourceKey {
@@ -13,6 +13,9 @@ export interface SourceKey {
   instance: string;
   instanceId: string;
 }
+
+/** What a line has of its own, beside its source. */
+export type LineOfSource = Pick<StoredLine, 't' | 'stream' | 'level' | 'text'>;
 
 export interface LineBatch {
   sources: SourceKey[];
@@ -40,7 +43,24 @@ export class BatchBuilder {
     return this.text.length;
   }
 
-  add(l: StoredLine): void {
+  private last: StoredLine | undefined;
+  private lastIndex = 0;
+
+  /** A line of a source the caller keeps one object for (a follower): the source is matched by identity. */
+  addFrom(src: SourceKey, l: LineOfSource): void {
+    let i = src === this.lastSrc ? this.lastSrcIndex : undefined;
+    if (i === undefined) {
+      i = this.indexOf(src);
+      this.lastSrc = src;
+      this.lastSrcIndex = i;
+    }
+    this.push(i, l);
+  }
+
+  private lastSrc: SourceKey | undefined;
+  private lastSrcIndex = 0;
+
+  private indexOf(l: SourceKey): number {
     const key = `${l.env}\u0000${l.instanceId}\u0000${l.service}\u0000${l.instance}`;
     let i = this.index.get(key);
     if (i === undefined) {
@@ -48,11 +68,28 @@ export class BatchBuilder {
       this.sources.push({ env: l.env, service: l.service, instance: l.instance, instanceId: l.instanceId });
       this.index.set(key, i);
     }
+    return i;
+  }
+
+  private push(i: number, l: LineOfSource): void {
     this.source.push(i);
     this.t.push(l.t);
     this.meta.push(packMeta(l.stream, l.level));
     this.text.push(l.text);
     this.chars += l.text.length + LINE_OVERHEAD;
+  }
+
+  add(l: StoredLine): void {
+    let i: number | undefined;
+    // A follower's lines share one source: compared field by field, no key built per line.
+    const p = this.last;
+    if (p && p.env === l.env && p.instanceId === l.instanceId && p.service === l.service && p.instance === l.instance) i = this.lastIndex;
+    else {
+      i = this.indexOf(l);
+      this.last = l;
+      this.lastIndex = i;
+    }
+    this.push(i, l);
   }
 
   build(): LineBatch {

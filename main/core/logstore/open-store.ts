@@ -40,6 +40,7 @@ export function openLogStore(stateDir: string, mode: LogsMode, limits: Partial<L
   };
   return {
     append: (lines) => get().append(lines),
+    appendFrom: (source, lines) => get().appendFrom(source, lines),
     room: () => (store ? store.room() : Promise.resolve()),
     flush: () => (store ? store.flush() : Promise.resolve()),
     search: (s) => get().search(s),
@@ -55,6 +56,7 @@ function offStore(): LogStore {
   return {
     // Nothing is kept: every line is taken (and let go).
     append: (lines) => lines.length,
+    appendFrom: (_source, lines) => lines.length,
     room: () => Promise.resolve(),
     flush: () => Promise.resolve(),
     search: () => Promise.resolve({ hits: [], more: false, scanned: 0, tookMs: 0 }),

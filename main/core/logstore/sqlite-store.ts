@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { InstanceMark, LogHistogram, LogHit, LogSearch, LogSearchResult, LogStore, LogStoreLimits, LogStoreStats, StoredLine } from './types';
 import type { FromWorker, Op, ToWorker, WorkerData } from './protocol';
-import { BatchBuilder, LINE_OVERHEAD, transferables } from './line-batch';
+import { BatchBuilder, LINE_OVERHEAD, transferables, type LineOfSource, type SourceKey } from './line-batch';
 
 /**
  * Lines (and their characters) appended but not yet stored, beyond which append takes no more:
@@ -142,13 +142,21 @@ export class SqliteLogStore implements LogStore {
   }
 
   append(lines: StoredLine[]): number {
+    return this.take(lines, (l) => this.filling.add(l));
+  }
+
+  appendFrom(source: SourceKey, lines: LineOfSource[]): number {
+    return this.take(lines, (l) => this.filling.addFrom(source, l));
+  }
+
+  private take<L extends LineOfSource>(lines: L[], add: (l: L) => void): number {
     if (this.closing) return 0;
     let taken = 0;
     for (const l of lines) {
       const chars = l.text.length + LINE_OVERHEAD;
       if (this.queuedLines + this.sentLines >= queueLimits.lines || this.queuedChars + this.sentChars + chars > queueLimits.chars) break;
       taken++;
-      this.filling.add(l);
+      add(l);
       this.queuedLines++;
       this.queuedChars += chars;
       if (this.filling.length >= BATCH) {

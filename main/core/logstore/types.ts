@@ -5,8 +5,10 @@
  * Everything here is plain data, so it crosses a worker's message port as it is.
  */
 import type { LogHistogram, LogHit, LogSearch, LogSearchResult, LogStoreStats, StoredLine } from '../../common/log-store-model';
+import type { LineOfSource, SourceKey } from './line-batch';
 
 export type { LogHistogram, LogHit, LogSearch, LogSearchResult, LogStoreStats, StoredLine };
+export type { LineOfSource, SourceKey } from './line-batch';
 
 /** The last stored lines of an instance: where a back-fill starts, and what at that ms it must not store twice. */
 export interface InstanceMark {
@@ -29,6 +31,8 @@ export interface LogStore {
    * rest (a follower stops and later back-fills from the engine) until `room` resolves.
    */
   append(lines: StoredLine[]): number;
+  /** The same for lines of one source, given once (a follower's: no object per line to build). */
+  appendFrom(source: SourceKey, lines: LineOfSource[]): number;
   /** Resolves once the queue has room again (at once if it has). */
   room(): Promise<void>;
   /** Resolves once every line appended so far is stored (or dropped with a problem). */
