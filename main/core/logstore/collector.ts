@@ -51,6 +51,7 @@ export class LogCollector {
   private readonly onEnvs = () => this.attachAll();
   /** Times a follower let go because the store had no room (and came back for the rest), for the record. */
   heldBack = 0;
+  private unLost: () => void = () => {};
 
   constructor(
     private readonly store: LogStore,
@@ -64,11 +65,13 @@ export class LogCollector {
   start(): void {
     this.started = true;
     this.envs.on('change', this.onEnvs);
+    this.unLost = this.store.onLost(() => this.refollowAll());
     this.attachAll();
   }
 
   stop(): void {
     this.stopped = true;
+    this.unLost();
     this.envs.off('change', this.onEnvs);
     for (const detach of this.watched.values()) detach();
     this.watched.clear();
@@ -94,6 +97,18 @@ export class LogCollector {
     this.saved = { ...this.saved, opened: { ...this.saved.opened, [env.id]: [...list, serviceId] } };
     this.save();
     this.reconcile(env);
+  }
+
+  /** Lines taken were lost (the store's worker died): every follower comes back from its last stored line. */
+  private refollowAll(): void {
+    if (this.stopped) return;
+    for (const f of this.follows.values()) {
+      f.behind = true;
+      f.stop();
+    }
+    void this.store.room().then(() => {
+      for (const env of this.watched.keys()) this.reconcile(env);
+    });
   }
 
   private save(): void {

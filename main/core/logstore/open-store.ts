@@ -42,6 +42,7 @@ export function openLogStore(stateDir: string, mode: LogsMode, limits: Partial<L
     append: (lines) => get().append(lines),
     appendFrom: (source, lines) => get().appendFrom(source, lines),
     room: () => (store ? store.room() : Promise.resolve()),
+    onLost: (fn) => get().onLost(fn),
     flush: () => (store ? store.flush() : Promise.resolve()),
     search: (s) => get().search(s),
     histogram: (s) => get().histogram(s),
@@ -58,6 +59,7 @@ function offStore(): LogStore {
     append: (lines) => lines.length,
     appendFrom: (_source, lines) => lines.length,
     room: () => Promise.resolve(),
+    onLost: () => () => {},
     flush: () => Promise.resolve(),
     search: () => Promise.resolve({ hits: [], more: false, scanned: 0, tookMs: 0 }),
     histogram: (s) =>

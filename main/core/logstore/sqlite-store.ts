@@ -61,6 +61,7 @@ export class SqliteLogStore implements LogStore {
   private nextCall = 1;
   private sendScheduled = false;
   private waiting: (() => void)[] = [];
+  private readonly lostListeners = new Set<() => void>();
   private closing = false;
   private crashes: number[] = [];
   private readonly data: WorkerData;
@@ -94,13 +95,14 @@ export class SqliteLogStore implements LogStore {
     this.sentLines = this.sentChars = 0;
     if (lost > 0) this.drop(lost);
     this.giveRoom();
+    if (lost > 0) for (const fn of this.lostListeners) fn();
     for (const c of this.calls.values()) c.reject(new Error(`The log store ${why}.`));
     this.calls.clear();
     this.opts.log?.warn({ lost }, `log store worker ${why}; restarting it`);
     const now = Date.now();
     this.crashes = this.crashes.filter((t) => now - t < 60_000);
     this.crashes.push(now);
-    this.restarted = `The log store ${why} and was restarted${lost ? `; ${lost} lines were not stored` : ''}.`;
+    this.restarted = `The log store ${why} and was restarted${lost ? `; the ${lost} lines it was writing are read again from where they came from` : ''}.`;
     const delay = this.crashes.length > 3 ? 10_000 : 0;
     setTimeout(() => {
       if (!this.closing && !this.worker) {
@@ -166,6 +168,11 @@ export class SqliteLogStore implements LogStore {
     }
     this.sendSoon();
     return taken;
+  }
+
+  onLost(fn: () => void): () => void {
+    this.lostListeners.add(fn);
+    return () => this.lostListeners.delete(fn);
   }
 
   room(): Promise<void> {

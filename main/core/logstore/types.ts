@@ -35,6 +35,11 @@ export interface LogStore {
   appendFrom(source: SourceKey, lines: LineOfSource[]): number;
   /** Resolves once the queue has room again (at once if it has). */
   room(): Promise<void>;
+  /**
+   * Calls `fn` when lines it had taken were lost before being stored (its worker died): the
+   * collector then follows every instance again from its last stored line. Returns the unsubscribe.
+   */
+  onLost(fn: () => void): () => void;
   /** Resolves once every line appended so far is stored (or dropped with a problem). */
   flush(): Promise<void>;
   search(s: LogSearch): Promise<LogSearchResult>;

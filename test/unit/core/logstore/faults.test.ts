@@ -39,8 +39,10 @@ test('a full disk stops storing with a problem saying so, without throwing, and 
   db.close();
 });
 
-test('a worker that dies is started again; what it held is reported as not stored', async () => {
+test('a worker that dies is started again, says so, and tells its callers that lines it had taken were lost', async () => {
   const store = new SqliteLogStore({ dir: tmp() });
+  let lost = 0;
+  store.onLost(() => lost++);
   try {
     store.append([jsonLine(1)]);
     await store.flush();
@@ -55,7 +57,8 @@ test('a worker that dies is started again; what it held is reported as not store
       st = await store.stats().catch(() => undefined);
     }
     assert.ok(st, 'the store answers again');
-    assert.match(st.problem ?? '', /restarted/);
+    assert.match(st.problem ?? '', /restarted; the \d+ lines it was writing are read again/);
+    assert.equal(lost, 1, 'the collector is told, to follow again from what was stored');
     store.append([jsonLine(9000)]);
     await store.flush();
     const hits = (await store.search({ query: parseLogQuery('') })).hits;
