@@ -1,4 +1,7 @@
 /** The domain model shared by the engine and the UI. Plain data only: it crosses the pipes as JSON. */
+import type { BreakerReading, Degraded } from './degraded';
+
+export type { BreakerReading, BreakerState, Degraded } from './degraded';
 
 export type EnvironmentKind = 'docker' | 'kubernetes';
 
@@ -124,6 +127,13 @@ export interface Service {
   operation?: { kind: 'scale' | 'rolling-restart'; target?: number; message: string };
   /** Standalone containers cannot be scaled; nor can a service with nothing left to clone. */
   scalable: boolean;
+  /**
+   * Present while its instances are up but it answers degraded (common/degraded.ts): a circuit
+   * breaker open or half-open, 5xx over the threshold, readiness failing on some replicas.
+   */
+  degraded?: Degraded;
+  /** Each breaker of each running instance, from its `circuit_breaker_state` gauge; absent when none reports one. */
+  breakers?: BreakerReading[];
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -156,8 +166,10 @@ export interface MetricPoint {
   /** Absent where the environment does not report network (Kubernetes' metrics API). */
   rxKBps?: number;
   txKBps?: number;
-  /** From the service's Prometheus /metrics; absent when it has none. */
+  /** From the service's Prometheus /metrics, probes (/health, /ready, /metrics) left out; absent when it has none. */
   rps?: number;
+  /** Probe requests per second (health and readiness checks, metrics scrapes), counted apart. */
+  probeRps?: number;
   errorsPerSecond?: number;
   p95Ms?: number;
   /** Per instance, for the CPU and memory lines of each. */

@@ -6,6 +6,7 @@ import type { Environment, EnvironmentCapabilities, InstanceInspect, MetricPoint
 import type { EnvironmentDriver, FollowInstance, MetricsWatch, TerminalRequest } from '../env/driver';
 import { followContainer } from '../logs/docker-follow';
 import { MetricsHub } from '../metrics/service-metrics';
+import { MetricsScraper } from '../metrics/scraper';
 import { DockerDiscovery } from './discovery';
 import type { DockerEndpoint } from './endpoint';
 import { DockerEngine } from './engine';
@@ -37,6 +38,7 @@ export class DockerEnvironment extends EventEmitter<{ removed: []; change: [] }>
   readonly discovery: DockerDiscovery;
   readonly services: DockerServices;
   readonly metrics: MetricsHub;
+  readonly scraper: MetricsScraper;
 
   constructor(
     readonly id: string,
@@ -55,6 +57,10 @@ export class DockerEnvironment extends EventEmitter<{ removed: []; change: [] }>
     this.engine = new DockerEngine(endpoint);
     this.discovery = new DockerDiscovery(this.engine);
     this.services = new DockerServices(id, this.engine, this.discovery, templates, journal, { maxReplicas });
+    // Every service's /metrics, chart open or not: its health (breakers, 5xx) and the charts' request figures.
+    this.scraper = new MetricsScraper(this.services);
+    this.services.setScrapedHealth((id) => this.scraper.healthOf(id));
+    this.scraper.on('change', () => this.services.healthChanged());
     this.metrics = new MetricsHub(this);
     this.engine.on('status', () => this.emit('change'));
   }
@@ -81,10 +87,12 @@ export class DockerEnvironment extends EventEmitter<{ removed: []; change: [] }>
 
   start(): void {
     this.engine.start();
+    this.scraper.start();
   }
 
   stop(): void {
     this.metrics.close();
+    this.scraper.close();
     this.discovery.close();
     this.engine.stop();
   }

@@ -22,6 +22,10 @@ import type { TemplateStore } from './templates';
 import type { InstanceAction } from '../env/driver';
 import { KeyedQueue, ProgressBoard, validateReplicas, waitUntil } from '../env/operations';
 import { readiness } from '../../common/readiness';
+import { degradedOf, type BreakerReading, type DegradedSignals } from '../../common/degraded';
+
+/** What the scrapes of /metrics say of one service (metrics/scraper.ts). */
+export type ScrapedHealthOf = (serviceId: string) => { breakers?: BreakerReading[]; signals: DegradedSignals } | undefined;
 
 export type { InstanceAction };
 
@@ -45,6 +49,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   private last: Service[] = [];
   private recovery: Promise<void> = Promise.resolve();
   private sweep: NodeJS.Timeout | undefined;
+  private scraped: ScrapedHealthOf = () => undefined;
 
   constructor(
     readonly envId: string,
@@ -74,6 +79,16 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   private startRecovery(): void {
     // Chained: a resync while a recovery runs must not make whenRecovered() forget the first.
     this.recovery = Promise.all([this.recovery, this.recover()]).then(() => {});
+  }
+
+  /** Where each service's breakers and 5xx come from; call `healthChanged` when they change. */
+  setScrapedHealth(of: ScrapedHealthOf): void {
+    this.scraped = of;
+    this.changed();
+  }
+
+  healthChanged(): void {
+    this.changed();
   }
 
   list(): Service[] {
@@ -569,6 +584,11 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
   private service(id: string, key: ServiceKey, instances: Instance[], image: string): Service {
     const op = this.ops.get(id);
     const { running, healthy, unhealthy } = readiness(instances);
+    const scraped = instances.length ? this.scraped(id) : undefined;
+    const up = instances.filter((i) => i.state === 'running');
+    const degraded = up.length
+      ? degradedOf({ ...scraped?.signals, readiness: { up: up.length, failing: up.filter((i) => i.health === 'unhealthy').length } })
+      : undefined;
     return {
       id,
       envId: this.envId,
@@ -586,6 +606,8 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       createdAt: instances.length ? Math.min(...instances.map((i) => i.createdAt)) : 0,
       ...(op ? { operation: op } : {}),
       scalable: key.group !== 'standalone' && (instances.length > 0 || !!this.templates.get(id)),
+      ...(degraded ? { degraded } : {}),
+      ...(scraped?.breakers ? { breakers: scraped.breakers } : {}),
     };
   }
 }

@@ -1,18 +1,17 @@
 /**
  * A service's figures, once a second: CPU, memory and network from each instance's stats
- * stream, and request rate, errors and p95 latency scraped from each instance's /metrics over
- * its port published on the loopback. Kept in a fixed ring (5 minutes) while anyone watches and
+ * stream, and request rate, errors and p95 latency (probes left out, their rate apart) from the
+ * scrapes of each instance's /metrics that the environment's MetricsScraper makes anyway. Kept in a fixed ring (5 minutes) while anyone watches and
  * for a minute after, so switching tabs does not lose the chart.
  */
 import type { Instance, MetricPoint } from '../../common/model';
 import type Docker from 'dockerode';
 import type { ServicesLike } from '../env/driver';
 import { streamStats, type ContainerSample } from './docker-stats';
-import { ratesBetween, readRequestCounters, type RequestCounters } from './prometheus';
+import { ratesBetween } from './prometheus';
+import type { MetricsScraper } from './scraper';
 
 const RING = 300;
-const SCRAPE_MS = 2000;
-const SCRAPE_TIMEOUT_MS = 1000;
 const LINGER_MS = 60_000;
 
 interface InstanceState {
@@ -20,16 +19,14 @@ interface InstanceState {
   stopStats: () => void;
   last?: ContainerSample;
   prev?: ContainerSample;
-  /** Where its /metrics answers (127.0.0.1 only), once found; `null` when none did. */
-  metricsUrl?: string | null;
-  probedAt: number;
-  scrapes: { t: number; c: RequestCounters }[];
 }
 
 /** What the figures are read from: the engine's stats, the services' instances. */
 export interface StatsSource {
   readonly services: Pick<ServicesLike, 'list' | 'on' | 'off'>;
   readonly engine: { readonly api: Docker };
+  /** Each instance's scrapes of /metrics (one every 2 s, made whether or not a chart is open). */
+  readonly scraper: Pick<MetricsScraper, 'scrapesOf'>;
 }
 
 export class ServiceMetrics {
@@ -37,7 +34,6 @@ export class ServiceMetrics {
   private readonly listeners = new Set<(p: MetricPoint) => void>();
   private readonly instances = new Map<string, InstanceState>();
   private tick: NodeJS.Timeout | undefined;
-  private scrape: NodeJS.Timeout | undefined;
   private linger: NodeJS.Timeout | undefined;
   private readonly onChange = () => this.sync();
 
@@ -65,9 +61,8 @@ export class ServiceMetrics {
 
   close(): void {
     clearInterval(this.tick);
-    clearInterval(this.scrape);
     clearTimeout(this.linger);
-    this.tick = this.scrape = undefined;
+    this.tick = undefined;
     this.env.services.off('change', this.onChange);
     for (const i of this.instances.values()) i.stopStats();
     this.instances.clear();
@@ -78,8 +73,6 @@ export class ServiceMetrics {
     this.env.services.on('change', this.onChange);
     this.sync();
     this.tick = setInterval(() => this.emitPoint(), 1000);
-    this.scrape = setInterval(() => void this.scrapeAll(), SCRAPE_MS);
-    void this.scrapeAll();
   }
 
   private running(): Instance[] {
@@ -96,7 +89,7 @@ export class ServiceMetrics {
     const ids = new Set(now.map((i) => i.id));
     for (const i of now) {
       if (this.instances.has(i.id)) continue;
-      const st: InstanceState = { name: i.name, stopStats: () => {}, probedAt: 0, scrapes: [] };
+      const st: InstanceState = { name: i.name, stopStats: () => {} };
       st.stopStats = streamStats(
         this.env.engine.api,
         i.id,
@@ -119,9 +112,10 @@ export class ServiceMetrics {
     const point: MetricPoint & { rxKBps: number; txKBps: number } = { t: Date.now(), cpuPercent: 0, memMiB: 0, rxKBps: 0, txKBps: 0, instances: {} };
     let withRequests = 0;
     let rps = 0;
+    let probeRps = 0;
     let errors = 0;
     let p95: number | undefined;
-    for (const st of this.instances.values()) {
+    for (const [id, st] of this.instances) {
       if (st.last) {
         const mem = st.last.memBytes / (1 << 20);
         point.cpuPercent += st.last.cpuPercent;
@@ -133,11 +127,12 @@ export class ServiceMetrics {
           point.txKBps += Math.max(0, st.last.txBytes - st.prev.txBytes) / 1024 / dt;
         }
       }
-      const [a, b] = st.scrapes.slice(-2);
-      if (a && b) {
+      const [a, b] = this.env.scraper.scrapesOf(id).slice(-2);
+      if (a?.c && b?.c && b.t > a.t) {
         const r = ratesBetween(a.c, b.c, (b.t - a.t) / 1000);
         withRequests++;
         rps += r.rps;
+        probeRps += r.probeRps;
         errors += r.errorsPerSecond;
         if (r.p95Ms !== undefined) p95 = Math.max(p95 ?? 0, r.p95Ms); // the slowest instance's p95: a bound for the service
       }
@@ -148,54 +143,13 @@ export class ServiceMetrics {
     point.txKBps = round(point.txKBps);
     if (withRequests) {
       point.rps = round(rps);
+      point.probeRps = round(probeRps);
       point.errorsPerSecond = round(errors);
       if (p95 !== undefined) point.p95Ms = round(p95);
     }
     this.ring.push(point);
     if (this.ring.length > RING) this.ring.shift();
     for (const l of this.listeners) l(point);
-  }
-
-  private async scrapeAll(): Promise<void> {
-    const list = this.running();
-    await Promise.all(
-      list.map(async (i) => {
-        const st = this.instances.get(i.id);
-        if (!st) return;
-        // A replica that is still starting answers nothing yet: look again every few seconds.
-        if (st.metricsUrl === undefined || (st.metricsUrl === null && Date.now() - st.probedAt > 5_000)) {
-          st.probedAt = Date.now();
-          st.metricsUrl = await findMetrics(i);
-        }
-        if (!st.metricsUrl) return;
-        const c = await scrapeOnce(st.metricsUrl);
-        if (!c) return;
-        st.scrapes.push({ t: Date.now(), c });
-        if (st.scrapes.length > 2) st.scrapes.shift();
-      }),
-    );
-  }
-}
-
-/** Only ports published on the loopback or all addresses are tried, always at 127.0.0.1. */
-async function findMetrics(i: Instance): Promise<string | null> {
-  for (const p of i.ports) {
-    if (!p.hostPort || p.protocol !== 'tcp') continue;
-    const ip = p.hostIp ?? '';
-    if (!(ip === '' || ip === '0.0.0.0' || ip === '::' || ip.startsWith('127.'))) continue;
-    const url = `http://127.0.0.1:${p.hostPort}/metrics`;
-    if (await scrapeOnce(url)) return url;
-  }
-  return null;
-}
-
-async function scrapeOnce(url: string): Promise<RequestCounters | undefined> {
-  try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
-    if (!r.ok) return undefined;
-    return readRequestCounters(await r.text());
-  } catch {
-    return undefined;
   }
 }
 

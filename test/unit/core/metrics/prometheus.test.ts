@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ratesBetween, readRequestCounters } from '../../../../main/core/metrics/prometheus';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ratesBetween, readRequestCounters, readScrape } from '../../../../main/core/metrics/prometheus';
 import { toSample } from '../../../../main/core/metrics/docker-stats';
 
 // As prom-client writes them (the sample services' format).
@@ -94,4 +96,31 @@ weird{path="C:\\\\DIR",msg="say \\"hi\\"\\nbye"} 1.5e3 1395066363000
   assert.equal(c.durationCount, 11);
   const weird = parseSamples(text).find((s) => s.name === 'weird')!;
   assert.deepEqual(weird, { name: 'weird', labels: { path: 'C:\\DIR', msg: 'say "hi"\nbye' }, value: 1500 });
+});
+
+// A real page of order-service (user-service unreachable, so its breaker is open), as prom-client writes it.
+const orderPage = readFileSync(join(import.meta.dirname, 'order-service.metrics.txt'), 'utf8');
+
+test("order-service's real page: probes are counted apart and left out of requests and latency; the open breaker is read", () => {
+  const s = readScrape(orderPage);
+  assert.deepEqual(s.breakers, [{ breaker: 'user-service', state: 'open' }]);
+  const c = s.counters!;
+  assert.equal(c.requests, 31); // /orders/:id only
+  assert.equal(c.probeRequests, 3); // /ready, /health, /metrics
+  assert.equal(c.errors, 0); // a degraded order is a 200
+  assert.equal(c.durationCount, 31);
+  assert.equal(c.buckets.get(Infinity), 31);
+});
+
+test('probe rates come apart from the request rate', () => {
+  const a = readRequestCounters(orderPage)!;
+  const b = { ...a, probeRequests: a.probeRequests + 4, requests: a.requests + 10 };
+  const r = ratesBetween(a, b, 2);
+  assert.equal(r.rps, 5);
+  assert.equal(r.probeRps, 2);
+});
+
+test('a page without breakers has none; unknown states and gauges at 0 are ignored', () => {
+  assert.deepEqual(readScrape('circuit_breaker_state{breaker="x",state="weird"} 1\ncircuit_breaker_state{breaker="x",state="open"} 0\n').breakers, []);
+  assert.deepEqual(readScrape('circuit_breaker_state{breaker="db",state="half_open"} 1\n').breakers, [{ breaker: 'db', state: 'half_open' }]);
 });
