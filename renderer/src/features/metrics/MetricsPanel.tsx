@@ -16,6 +16,8 @@ interface ChartSpec {
   pick(p: MetricPoint, key: string): number | undefined;
   /** Axes that never jump: at least this high, and rounded up to a step. */
   floor: number;
+  /** A line under the title: what the figure leaves out. */
+  note?: string;
 }
 
 /** CPU, memory, network, and the service's own requests, errors and latency: live, fixed axes, no animation. */
@@ -55,6 +57,8 @@ export function MetricsPanel({ service }: { service: Service }) {
   });
   const hasRequests = points.some((p) => p.rps !== undefined);
   const hasNetwork = points.some((p) => p.rxKBps !== undefined);
+  const probeRps = points.at(-1)?.probeRps;
+  const probesNote = `probes (/health, /ready, /metrics) left out${probeRps === undefined ? '' : `: ${fmt(probeRps)} req/s of them`}`;
   const charts: ChartSpec[] = [
     perInstance('CPU', '%', 'cpuPercent', 'cpuPercent', 10),
     perInstance('Memory', 'MiB', 'memMiB', 'memMiB', 64),
@@ -74,9 +78,16 @@ export function MetricsPanel({ service }: { service: Service }) {
       : []),
     ...(hasRequests
       ? [
-          { title: 'Requests', unit: 'req/s', floor: 5, lines: [{ key: 'rps', label: 'requests' }], pick: (p: MetricPoint) => p.rps },
-          { title: 'Errors (5xx)', unit: 'err/s', floor: 1, lines: [{ key: 'err', label: '5xx' }], pick: (p: MetricPoint) => p.errorsPerSecond },
-          { title: 'Latency p95', unit: 'ms', floor: 50, lines: [{ key: 'p95', label: 'p95' }], pick: (p: MetricPoint) => p.p95Ms },
+          { title: 'Requests', unit: 'req/s', floor: 5, lines: [{ key: 'rps', label: 'requests' }], pick: (p: MetricPoint) => p.rps, note: probesNote },
+          {
+            title: 'Errors (5xx)',
+            unit: 'err/s',
+            floor: 1,
+            lines: [{ key: 'err', label: '5xx' }],
+            pick: (p: MetricPoint) => p.errorsPerSecond,
+            note: 'probes left out',
+          },
+          { title: 'Latency p95', unit: 'ms', floor: 50, lines: [{ key: 'p95', label: 'p95' }], pick: (p: MetricPoint) => p.p95Ms, note: 'probes left out' },
         ]
       : []),
   ];
@@ -130,6 +141,11 @@ function Chart({ spec, points }: { spec: ChartSpec; points: MetricPoint[] }) {
           {current === undefined ? '–' : fmt(current)} <span className="muted">{spec.unit}</span>
         </span>
       </figcaption>
+      {spec.note ? (
+        <p className="muted chart-note" style={{ margin: '0 0 4px', fontSize: 11 }}>
+          {spec.note}
+        </p>
+      ) : null}
       <LineChart width={340} height={130} data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
         <XAxis dataKey="t" type="number" domain={[now - WINDOW * 1000, now]} tick={false} height={4} />
         <YAxis domain={[0, top]} allowDataOverflow width={58} tickCount={3} tick={{ fontSize: 10 }} tickFormatter={(v: number) => `${v} ${spec.unit}`} />

@@ -10,6 +10,7 @@ import { MetricsPanel } from '../metrics/MetricsPanel';
 import { TerminalPanel } from '../terminal/TerminalPanel';
 import { serviceLabel } from './format';
 import { ScaleControls } from './ScaleControls';
+import { ServiceHealthDetail } from './Breakers';
 
 type Tab = 'instances' | 'logs' | 'metrics' | 'terminal' | 'inspect';
 
@@ -66,6 +67,7 @@ export function ServiceDetail({ service }: { service: Service }) {
             </button>
           ) : null}
         </div>
+        <ServiceHealthDetail service={service} />
       </header>
       <div role="tablist" aria-label="Service views" className="tabs">
         <button type="button" role="tab" aria-selected={tab === 'instances'} onClick={() => setTab('instances')}>

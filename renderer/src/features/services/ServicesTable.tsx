@@ -134,7 +134,9 @@ const ServiceRow = memo(function ServiceRow({ service: s, selected, busy, select
         </Flash>
       </td>
       <td role="cell">
-        <Badge tone={h.tone}>{h.word}</Badge>
+        <Badge tone={h.tone} reason={h.reason}>
+          {h.word}
+        </Badge>
       </td>
       <td role="cell" className="mono ellipsis" title={s.image}>
         {s.image}

@@ -18,10 +18,12 @@ export function serviceLabel(s: Service): string {
 
 export type Tone = 'ok' | 'info' | 'warn' | 'bad' | 'unknown';
 
-/** One word and a tone for a whole service: never colour alone. */
-export function serviceHealth(s: Service): { word: string; tone: Tone } {
+/** One word and a tone for a whole service: never colour alone. `reason` says why it is Degraded. */
+export function serviceHealth(s: Service): { word: string; tone: Tone; reason?: string } {
   if (s.operation) return { word: s.operation.kind === 'scale' ? 'Scaling' : 'Restarting', tone: 'info' };
   if (s.instances.length === 0) return { word: s.desired === 0 ? 'Scaled to 0' : 'No instances', tone: 'unknown' };
+  // Up, but answering degraded (a breaker open, 5xx, some replicas not ready): never green "Healthy".
+  if (s.degraded) return { word: 'Degraded', tone: 'warn', reason: s.degraded.reason };
   if (s.unhealthy > 0) return { word: `${s.unhealthy} unhealthy`, tone: 'warn' };
   const starting = s.instances.filter(isComingUp).length;
   const down = s.instances.filter((i) => !isReady(i) && !isComingUp(i) && i.state !== 'stopping' && i.state !== 'removing').length;
