@@ -11,6 +11,7 @@
 
 import type { BreakerReading, BreakerState } from '../../common/degraded';
 import { isProbePath } from '../../common/probes';
+import { plainText } from '../../common/output-policy';
 
 export interface RequestCounters {
   /** Requests other than probes. */
@@ -74,7 +75,8 @@ export function readScrape(text: string): Scrape {
   let found = false;
   for (const s of parseSamples(text)) {
     if (s.name === 'circuit_breaker_state') {
-      const b = s.labels.breaker;
+      // A label value is what the container says: shown only after the output policy, and bounded.
+      const b = s.labels.breaker === undefined ? undefined : plainText(s.labels.breaker).slice(0, 120);
       const st = s.labels.state;
       if (b !== undefined && st !== undefined && BREAKER_STATES.has(st) && s.value >= 1 && breakers.size < 64) breakers.set(b, st as BreakerState);
       continue;

@@ -124,3 +124,12 @@ test('a page without breakers has none; unknown states and gauges at 0 are ignor
   assert.deepEqual(readScrape('circuit_breaker_state{breaker="x",state="weird"} 1\ncircuit_breaker_state{breaker="x",state="open"} 0\n').breakers, []);
   assert.deepEqual(readScrape('circuit_breaker_state{breaker="db",state="half_open"} 1\n').breakers, [{ breaker: 'db', state: 'half_open' }]);
 });
+
+test('a breaker name from a container reaches the window only as plain text, and bounded', () => {
+  const page = `circuit_breaker_state{breaker="evil\\n\u001b]52;c;aGk=\u0007${'x'.repeat(300)}",state="open"} 1\n`;
+  const [b] = readScrape(page).breakers;
+  assert.ok(b, 'the breaker is read');
+  assert.equal(b.state, 'open');
+  assert.doesNotMatch(b.breaker, /[\u0000-\u001f\u007f-\u009f]/, 'no control character or line break');
+  assert.ok(b.breaker.length <= 120);
+});
