@@ -217,10 +217,14 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       if (target !== n) {
         // Refresh the template from a live replica before anything is removed.
         const stored = await this.refreshTemplate(id, current.length ? current : all);
+        // At 0 the service is listed from its template: marked before its last replica goes, so
+        // the list never loses it in between (build() leaves the mark alone while the scale runs).
+        if (target === 0) this.templates.setZero(id, true);
         if (target > n) await this.scaleUp(id, stored, all, adopt, target - n, target, op.id);
         else await this.scaleDown(id, current, n - target, target);
       }
       this.templates.setZero(id, target === 0);
+      this.changed();
       // Done when the engine shows the count, every new replica past 'created' (ports are known then).
       const shown = await this.waitFor(() => {
         const now = this.containersOf(id);
@@ -569,7 +573,7 @@ export class DockerServices extends EventEmitter<{ change: [] }> {
       const instances = members
         .map((m) => m.instance)
         .sort((a, b) => (a.replica ?? Infinity) - (b.replica ?? Infinity) || a.createdAt - b.createdAt || a.name.localeCompare(b.name));
-      if (key.group !== 'standalone') this.templates.setZero(id, false);
+      if (key.group !== 'standalone' && !this.ops.get(id)) this.templates.setZero(id, false);
       out.push(this.service(id, key, instances, newest(members)?.instance.image ?? ''));
     }
     for (const [id, t] of this.templates.entries()) {

@@ -124,7 +124,14 @@ test('scale 1 → 5 → 0 → 2, checked against the engine’s own container li
     assert.deepEqual(body, { id: 7, name: 'User 7' });
   }
 
-  const zero = await core.services.scale(id, 0);
+  // The window lists what each change says: the service must be in every list while it goes to 0.
+  let missing = 0;
+  const watch = () => {
+    if (!core.services.list().some((s) => s.id === id)) missing++;
+  };
+  core.services.on('change', watch);
+  const zero = await core.services.scale(id, 0).finally(() => core.services.off('change', watch));
+  assert.equal(missing, 0, 'the service stays listed while its last replicas go');
   assert.equal(zero.instances.length, 0);
   assert.equal(ps().length, 0);
   // Scaled to 0, the service stays listed, 0/0, and can come back.
