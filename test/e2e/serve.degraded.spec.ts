@@ -1,22 +1,13 @@
 // Starts: the sample services under the e2e project (npm run samples:up), scales user-service to 0 from
 // the window and drives at most 50 requests to order-service on 127.0.0.1; removes the samples at the end.
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_SAMPLES, E2E_TOKEN } from './playwright.config';
-
-const root = resolve(import.meta.dirname, '../..');
-const npm = (script: string) =>
-  execFileSync('npm', ['run', '--silent', script], {
-    cwd: root,
-    stdio: 'pipe',
-    timeout: 120_000,
-    env: { ...process.env, FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES },
-  });
+import { samplesNpm } from './samples';
 
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(() => npm('samples:down'));
-test.afterAll(() => npm('samples:down'));
+test.beforeAll(() => samplesNpm('samples:down'));
+test.afterAll(() => samplesNpm('samples:down'));
 
 let page: Page;
 test.beforeAll(async ({ browser }) => {
@@ -29,7 +20,7 @@ const row = (name: string) => services().getByRole('row', { name: new RegExp(`${
 
 test('order-service shows Degraded, with its breaker open, while user-service is at 0', async () => {
   test.setTimeout(180_000);
-  npm('samples:up');
+  samplesNpm('samples:up');
   await expect(row('user-service')).toContainText('3/3', { timeout: 60_000 });
   await expect(row('order-service')).toContainText('2/2', { timeout: 30_000 });
   await expect(row('order-service')).toContainText('Healthy', { timeout: 30_000 });

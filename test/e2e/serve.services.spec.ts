@@ -1,22 +1,13 @@
 // Starts: the sample services (through the panel's "Start sample services" when the engine is empty),
 // then scales user-service from the UI; removes the samples at the end.
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_SAMPLES, E2E_TOKEN } from './playwright.config';
-
-const root = resolve(import.meta.dirname, '../..');
-const npm = (script: string) =>
-  execFileSync('npm', ['run', '--silent', script], {
-    cwd: root,
-    stdio: 'pipe',
-    timeout: 120_000,
-    env: { ...process.env, FLEETDECK_SAMPLES_PROJECT: E2E_SAMPLES },
-  });
+import { samplesNpm } from './samples';
 
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(() => npm('samples:down'));
-test.afterAll(() => npm('samples:down'));
+test.beforeAll(() => samplesNpm('samples:down'));
+test.afterAll(() => samplesNpm('samples:down'));
 
 let page: Page;
 test.beforeAll(async ({ browser }) => {
@@ -37,7 +28,7 @@ test('the sample services appear (started from the empty engine with one click)'
     await expect(page.getByRole('status').filter({ hasText: /./ }).first()).toBeVisible();
   } else {
     console.log('[serve.services] other containers run on this engine (no empty state): starting the samples with npm run samples:up');
-    npm('samples:up');
+    samplesNpm('samples:up');
   }
   await expect(services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/user-service`) })).toContainText('3/3', { timeout: 60_000 });
   await expect(services().getByRole('row', { name: new RegExp(`${E2E_SAMPLES}/order-service`) })).toContainText('2/2');

@@ -26,3 +26,23 @@ export function removeProject(project: string): void {
   const ids = docker('ps', '-aq', '--filter', `label=dev.fleetdeck.project=${project}`).split('\n').filter(Boolean);
   if (ids.length) docker('rm', '-f', ...ids);
 }
+
+/**
+ * `docker run -d` of replica 1 of `service` under a test's project label (what the panel lists as that
+ * service), named `<project>-<service>-1`; `options` go before the image, `command` after. Its id.
+ */
+export function runReplica(project: string, service: string, options: string[], image: string, ...command: string[]): string {
+  return docker(
+    'run',
+    '-d',
+    '--name',
+    `${project}-${service}-1`,
+    '--label',
+    `dev.fleetdeck.service=${service}`,
+    '--label',
+    `dev.fleetdeck.project=${project}`,
+    ...options,
+    image,
+    ...command,
+  );
+}

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseLogQuery } from '../../../main/common/log-query';
 import { Core } from '../../../main/core/core';
-import { docker, removeProject, skipReason } from '../../helpers/docker';
+import { docker, removeProject, runReplica, skipReason } from '../../helpers/docker';
 
 const root = resolve(import.meta.dirname, '../../..');
 const built = existsSync(resolve(root, 'dist/main/cli.js'));
@@ -42,20 +42,7 @@ function fleetdeck(...args: string[]): Promise<{ code: number | null; stdout: st
 function writer(service: string, n: number): void {
   const base = docker('images', 'fleetdeck/node-base', '--format', '{{.Repository}}:{{.Tag}}').split('\n')[0]!;
   const script = `for (let i = 1; i <= ${n}; i++) console.log(JSON.stringify({ level: i % 5 === 0 ? 'warn' : 'info', msg: '${service} line ' + i, ...(i === 7 ? { requestId: '${rid}' } : {}) })); setInterval(() => {}, 1e9);`;
-  docker(
-    'run',
-    '-d',
-    '--name',
-    `${project}-${service}-1`,
-    '--label',
-    `dev.fleetdeck.service=${service}`,
-    '--label',
-    `dev.fleetdeck.project=${project}`,
-    base,
-    'node',
-    '-e',
-    script,
-  );
+  runReplica(project, service, [], base, 'node', '-e', script);
 }
 
 before(async () => {

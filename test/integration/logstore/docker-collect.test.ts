@@ -10,7 +10,7 @@ import { parseLogQuery } from '../../../main/common/log-query';
 import type { LogHit } from '../../../main/common/log-store-model';
 import { Core } from '../../../main/core/core';
 import { queueLimits } from '../../../main/core/logstore/sqlite-store';
-import { docker, removeProject, skipReason } from '../../helpers/docker';
+import { docker, removeProject, runReplica, skipReason } from '../../helpers/docker';
 
 const skip = skipReason();
 const project = `fdstore${randomBytes(3).toString('hex')}`;
@@ -37,27 +37,14 @@ async function collectingCore(dir: string, env: NodeJS.ProcessEnv = {}): Promise
 }
 
 /** A base-image container of service `service` (this run's project) running `script`; its id. */
-function labelledRun(name: string, service: string, script: string): string {
-  return docker(
-    'run',
-    '-d',
-    '--name',
-    name,
-    '--label',
-    `dev.fleetdeck.service=${service}`,
-    '--label',
-    `dev.fleetdeck.project=${project}`,
-    base(),
-    'node',
-    '-e',
-    script,
-  );
+function labelledRun(service: string, script: string): string {
+  return runReplica(project, service, [], base(), 'node', '-e', script);
 }
 
 /** A container of service `service` writing `count` numbered lines `<word> <n>`, one every `everyMs`, then `<word> done`. */
 function writer(name: string, service: string, word: string, count: number, everyMs: number): string {
   const script = `let n = 0; const t = setInterval(() => { n++; console.log('${word} ' + n); if (n === ${count}) { clearInterval(t); console.log('${word} done'); setInterval(() => {}, 1e9); } }, ${everyMs});`;
-  return labelledRun(name, service, script);
+  return labelledRun(service, script);
 }
 
 async function search(core: Core, query: string, extra: { services?: string[]; order?: 'oldest' | 'newest'; limit?: number } = {}): Promise<LogHit[]> {
@@ -136,7 +123,7 @@ test('the panel stopped for 10 s while a container writes, then started again: e
 test('a container that writes and exits at once still has every line stored', { skip, timeout: 60_000 }, async () => {
   const core = await collectingCore(stateDir());
   try {
-    const id = labelledRun(`${project}-brief-1`, 'brief', `for (let i = 1; i <= 2000; i++) console.log('brief ' + i);`);
+    const id = labelledRun('brief', `for (let i = 1; i <= 2000; i++) console.log('brief ' + i);`);
     const lines = await until(
       'every line of the exited container stored',
       async () => {
@@ -160,11 +147,7 @@ test(
     queueLimits.lines = 1000;
     const core = await collectingCore(stateDir());
     try {
-      const id = labelledRun(
-        `${project}-flood-1`,
-        'flood',
-        `for (let i = 1; i <= 30000; i++) console.log('flood ' + i); console.log('flood done'); setInterval(() => {}, 1e9);`,
-      );
+      const id = labelledRun('flood', `for (let i = 1; i <= 30000; i++) console.log('flood ' + i); console.log('flood done'); setInterval(() => {}, 1e9);`);
       await until('the last line stored', async () => (await search(core, 'flood done')).length === 1, 90_000);
       const hits: LogHit[] = [];
       await core.logStore.flush();

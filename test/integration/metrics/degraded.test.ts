@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { Service } from '../../../main/common/model';
-import { docker, removeProject, skipReason } from '../../helpers/docker';
+import { docker, removeProject, runReplica, skipReason } from '../../helpers/docker';
 import { testCore, untilServices } from '../../helpers/core';
 import { USER_IMAGE, ensureUserImage } from '../../helpers/sample-image';
 
@@ -24,22 +24,7 @@ test('order-service is Degraded with its breaker open while user-service is at 0
     docker('network', 'rm', net);
   });
   const run = (service: string, image: string, port: number, ...more: string[]) =>
-    docker(
-      'run',
-      '-d',
-      '--name',
-      `${project}-${service}-1`,
-      '--label',
-      `dev.fleetdeck.service=${service}`,
-      '--label',
-      `dev.fleetdeck.project=${project}`,
-      '--network',
-      net,
-      '-p',
-      `127.0.0.1::${port}`,
-      ...more,
-      image,
-    );
+    runReplica(project, service, ['--network', net, '-p', `127.0.0.1::${port}`, ...more], image);
   run('user-service', USER_IMAGE, 5000, '--network-alias', users, '-e', 'PORT=5000');
   run('order-service', ORDER_IMAGE, 5001, '-e', 'PORT=5001', '-e', `USER_SERVICE_URL=http://${users}:5000`);
 
