@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { LogHistogram, LogHit, LogSearchResult, LogStoreStats } from './log-store-model';
+import type { GlanceEvent, MetricsRangeResult } from './metrics-model';
 import type { AppInfo, Environment, Instance, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
 
 /** 2: services.watch sends a snapshot, then changes (ServicesEvent), no longer the whole list each time. */
@@ -116,6 +117,11 @@ export const methods = {
   'logs.stats': none,
   /** Which services of an environment keep their logs: all, the ones opened, or none. */
   'logs.setScope': z.object({ envId: environmentId, scope: z.enum(['all', 'opened', 'none']) }).strict(),
+  /** A service's stored figures over [from, to): the finest tier that covers the range, at most `maxPoints` points; and its markers. */
+  'metrics.range': z
+    .object({ envId: environmentId, serviceId, from: epochMs, to: epochMs, maxPoints: z.number().int().min(10).max(5000).default(900) })
+    .strict()
+    .refine((p) => p.to > p.from, 'The range must end after it starts.'),
 } satisfies Record<string, z.ZodType>;
 
 export interface MethodResults {
@@ -139,6 +145,7 @@ export interface MethodResults {
   'logs.around': LogHit[];
   'logs.stats': LogStoreStats & { scopes: { envId: string; scope: 'all' | 'opened' | 'none' }[] };
   'logs.setScope': null;
+  'metrics.range': MetricsRangeResult;
 }
 
 export type TerminalEvent =
@@ -166,12 +173,14 @@ export const streams = {
     .refine((p) => Boolean(p.serviceId) !== Boolean(p.instance), 'Name either a service or an instance.'),
   /** A service's figures once a second (CPU, memory, network, requests, errors, p95): the last 5 minutes first. */
   'metrics.watch': z.object({ envId: environmentId, serviceId }).strict(),
+  /** Every service's figures at a glance (15-minute sparklines, error rate, p95), every 5 s; all environments when none is named. */
+  'metrics.glance': z.object({ envIds: z.array(environmentId).max(100).optional() }).strict(),
   /** A shell in an instance; send keys with terminal.input once 'ready' names the terminal. */
   'terminal.open': z.object({ envId: environmentId, instance: instanceRef, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 /** Streams whose every event is the whole state: a client that is behind needs only the newest. */
-export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch', 'environments.activity']);
+export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch', 'environments.activity', 'metrics.glance']);
 
 /**
  * What services.watch sends. The first event is a `snapshot` (every service, in display order);
@@ -209,6 +218,7 @@ export interface StreamEvents {
   'environments.activity': { eventsPerSecond: number };
   'logs.follow': LogEvent;
   'metrics.watch': MetricsEvent;
+  'metrics.glance': GlanceEvent;
 }
 
 export type MethodName = keyof typeof methods & keyof MethodResults;

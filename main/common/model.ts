@@ -172,8 +172,19 @@ export interface MetricPoint {
   probeRps?: number;
   errorsPerSecond?: number;
   p95Ms?: number;
-  /** Per instance, for the CPU and memory lines of each. */
-  instances: Record<string, { cpuPercent: number; memMiB: number }>;
+  /** Per instance, for the lines of each (request figures where the instance exports them). */
+  instances: Record<string, InstanceFigures>;
+}
+
+/** One instance's figures in a MetricPoint. */
+export interface InstanceFigures {
+  cpuPercent: number;
+  memMiB: number;
+  rxKBps?: number;
+  txKBps?: number;
+  rps?: number;
+  errorsPerSecond?: number;
+  p95Ms?: number;
 }
 
 export type MetricsEvent =

@@ -22,10 +22,12 @@ import { Terminals } from './env/terminals';
 import { Environments } from './environments';
 import { kubeconfigPaths } from './kubernetes/kubeconfig';
 import { KubeconfigProvider } from './kubernetes/kube-provider';
-import { openLog } from './log';
+import { log, openLog } from './log';
 import { LogCollector } from './logstore/collector';
 import { limitsOf, logsModeOf, openLogStore, type LogsMode } from './logstore/open-store';
 import type { LogStore } from './logstore/types';
+import { openMetricsHistory, metricsModeOf, type MetricsMode } from './metricstore/open-history';
+import { MetricsRecorder } from './metricstore/recorder';
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -41,6 +43,11 @@ export interface CoreOptions {
    * Default: collect for serve and desktop, search otherwise; FLEETDECK_LOGS=off turns it off.
    */
   logs?: LogsMode;
+  /**
+   * Whether this process collects every service's figures into the metrics history (the window
+   * and serve), only reads it (the CLI), or neither. FLEETDECK_METRICS=off turns it off.
+   */
+  metrics?: MetricsMode;
 }
 
 export function stateDirOf(env: NodeJS.ProcessEnv): string {
@@ -56,6 +63,8 @@ export class Core implements CoreLike {
   readonly api: ApiImpl;
   readonly logStore: LogStore;
   readonly logCollector: LogCollector;
+  /** Every service's figures, kept: the charts' history, the table's sparklines, what alerts watch. */
+  readonly metrics: MetricsRecorder;
   private readonly logsMode: LogsMode;
   private readonly options: CoreOptions;
   private readonly engines: SavedEnginesProvider;
@@ -81,6 +90,8 @@ export class Core implements CoreLike {
     this.logsMode = logsModeOf(env, options.logs ?? (options.mode === 'serve' || options.mode === 'desktop' ? 'collect' : 'search'));
     this.logStore = openLogStore(stateDir, this.logsMode, limitsOf(env));
     this.logCollector = new LogCollector(this.logStore, this.environments, join(stateDir, 'log-scopes.json'));
+    const metricsMode = metricsModeOf(env, options.metrics ?? (options.mode === 'serve' || options.mode === 'desktop' ? 'collect' : 'read'));
+    this.metrics = new MetricsRecorder(this.environments, openMetricsHistory(stateDir, metricsMode), metricsMode === 'collect', log('metrics'));
     this.api = createApiImpl(this);
   }
 
@@ -128,10 +139,12 @@ export class Core implements CoreLike {
   async start(): Promise<this> {
     await this.environments.start();
     if (this.logsMode === 'collect') this.logCollector.start();
+    this.metrics.start();
     return this;
   }
 
   stop(): void {
+    this.metrics.stop();
     this.logCollector.stop();
     this.environments.stop();
     void this.logStore.close();
@@ -139,6 +152,7 @@ export class Core implements CoreLike {
 
   /** Stops, once what was collected is stored. */
   async close(): Promise<void> {
+    this.metrics.stop();
     this.logCollector.stop();
     this.environments.stop();
     await this.logStore.close();

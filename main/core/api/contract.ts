@@ -32,6 +32,8 @@ export interface CoreLike {
   removeEngine(id: string): void;
   /** Every line of the services in scope, kept and searchable. */
   readonly logStore: LogStore;
+  /** Every service's figures, kept (metricstore/recorder.ts). */
+  readonly metrics: Pick<import('../metricstore/recorder').MetricsRecorder, 'range' | 'glance' | 'latest' | 'on' | 'off'>;
   readonly logCollector: {
     scopeOf(env: EnvironmentDriver): LogScope;
     setScope(env: EnvironmentDriver, scope: LogScope): void;

@@ -21,6 +21,8 @@ const SERVICES_COALESCE_MS = 40;
  */
 const BURST_SERVICES = 50;
 const BURST_COALESCE_MS = 250;
+/** The glance's sparklines move every 30 s; its latest values are worth a look every 5 s. */
+const GLANCE_EVERY_MS = 5_000;
 
 /**
  * Drivers keep unchanged services the same object (===), so this runs only for rebuilt ones: a
@@ -127,6 +129,10 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         core.logCollector.setScope(envs.get(envId), scope);
         return null;
       },
+      'metrics.range': ({ envId, serviceId, from, to, maxPoints }) => {
+        envs.get(envId);
+        return core.metrics.range(serviceId, from, to, maxPoints);
+      },
     },
     streams: {
       'environments.watch': (_p, sink) => {
@@ -210,6 +216,13 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         );
         sink.next({ kind: 'history', points: w.history });
         return untilRemoved(env, w.stop, (e) => sink.end(e));
+      },
+      'metrics.glance': ({ envIds }, sink) => {
+        for (const id of envIds ?? []) envs.get(id); // NOT_FOUND before anything starts
+        const tick = () => sink.next(core.metrics.glance(envIds));
+        tick();
+        const t = setInterval(tick, GLANCE_EVERY_MS);
+        return () => clearInterval(t);
       },
       'samples.start': (_p, sink) => {
         let open = true;

@@ -4,7 +4,7 @@
  * scrapes of each instance's /metrics that the environment's MetricsScraper makes anyway. Kept in a fixed ring (5 minutes) while anyone watches and
  * for a minute after, so switching tabs does not lose the chart.
  */
-import type { Instance, MetricPoint } from '../../common/model';
+import type { Instance, InstanceFigures, MetricPoint } from '../../common/model';
 import type Docker from 'dockerode';
 import type { ServicesLike } from '../env/driver';
 import { streamStats, type ContainerSample } from './docker-stats';
@@ -116,15 +116,20 @@ export class ServiceMetrics {
     let errors = 0;
     let p95: number | undefined;
     for (const [id, st] of this.instances) {
+      let figures: InstanceFigures | undefined;
       if (st.last) {
         const mem = st.last.memBytes / (1 << 20);
         point.cpuPercent += st.last.cpuPercent;
         point.memMiB += mem;
-        point.instances[st.name] = { cpuPercent: round(st.last.cpuPercent), memMiB: round(mem) };
+        figures = point.instances[st.name] = { cpuPercent: round(st.last.cpuPercent), memMiB: round(mem) };
         if (st.prev && st.last.t > st.prev.t) {
           const dt = (st.last.t - st.prev.t) / 1000;
-          point.rxKBps += Math.max(0, st.last.rxBytes - st.prev.rxBytes) / 1024 / dt;
-          point.txKBps += Math.max(0, st.last.txBytes - st.prev.txBytes) / 1024 / dt;
+          const rx = Math.max(0, st.last.rxBytes - st.prev.rxBytes) / 1024 / dt;
+          const tx = Math.max(0, st.last.txBytes - st.prev.txBytes) / 1024 / dt;
+          point.rxKBps += rx;
+          point.txKBps += tx;
+          figures.rxKBps = round(rx);
+          figures.txKBps = round(tx);
         }
       }
       const [a, b] = this.env.scraper.scrapesOf(id).slice(-2);
@@ -135,6 +140,11 @@ export class ServiceMetrics {
         probeRps += r.probeRps;
         errors += r.errorsPerSecond;
         if (r.p95Ms !== undefined) p95 = Math.max(p95 ?? 0, r.p95Ms); // the slowest instance's p95: a bound for the service
+        if (figures) {
+          figures.rps = round(r.rps);
+          figures.errorsPerSecond = round(r.errorsPerSecond);
+          if (r.p95Ms !== undefined) figures.p95Ms = round(r.p95Ms);
+        }
       }
     }
     point.cpuPercent = round(point.cpuPercent);

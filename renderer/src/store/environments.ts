@@ -8,17 +8,25 @@ interface EnvironmentsState {
   loaded: boolean;
   environments: Environment[];
   selectedId: string;
+  /** What the main area shows: the selected environment, every service across environments, or the alerts. */
+  view: MainView;
   info: AppInfo | undefined;
+  /** Selects an environment and shows it. */
   select(id: string): void;
+  show(view: MainView): void;
 }
+
+export type MainView = 'environment' | 'overview' | 'alerts';
 
 export const useEnvironments = create<EnvironmentsState>()((set) => ({
   connection: 'connecting',
   loaded: false,
   environments: [],
   selectedId: 'docker:local',
+  view: 'environment',
   info: undefined,
-  select: (id) => set({ selectedId: id }),
+  select: (id) => set({ selectedId: id, view: 'environment' }),
+  show: (view) => set({ view }),
 }));
 
 /** What the environment a service or view belongs to can do; undefined until the list arrived. */

@@ -10,6 +10,8 @@ export function Sidebar() {
   const selectedId = useEnvironments((s) => s.selectedId);
   const select = useEnvironments((s) => s.select);
   const info = useEnvironments((s) => s.info);
+  const view = useEnvironments((s) => s.view);
+  const show = useEnvironments((s) => s.show);
   const docker = envs.filter((e) => e.kind === 'docker');
   const kube = envs.filter((e) => e.kind === 'kubernetes');
 
@@ -18,7 +20,7 @@ export function Sidebar() {
       <button
         type="button"
         className="env-item"
-        aria-current={e.id === selectedId ? 'page' : undefined}
+        aria-current={view === 'environment' && e.id === selectedId ? 'page' : undefined}
         aria-label={`${e.name}, ${e.state}${e.version ? `, version ${e.version}` : ''}`}
         onClick={() => select(e.id)}
       >
@@ -43,6 +45,18 @@ export function Sidebar() {
         <img src="./icon.svg" alt="" width={20} height={20} />
         <span>Fleetdeck</span>
       </div>
+      <ul className="env-list side-views">
+        <li>
+          <button type="button" className="env-item" aria-current={view === 'overview' ? 'page' : undefined} onClick={() => show('overview')}>
+            <span className="env-name">Overview</span>
+          </button>
+        </li>
+        <li>
+          <button type="button" className="env-item" aria-current={view === 'alerts' ? 'page' : undefined} onClick={() => show('alerts')}>
+            <span className="env-name">Alerts</span>
+          </button>
+        </li>
+      </ul>
       <h2 className="side-heading">Docker</h2>
       {loaded ? (
         <ul className="env-list">{docker.map(item)}</ul>
