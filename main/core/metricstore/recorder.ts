@@ -115,9 +115,9 @@ export class MetricsRecorder extends EventEmitter<RecorderEvents> {
     const now = Date.now();
     const span = to - from;
     const covers = (i: number) => from >= now - METRIC_TIERS[i]!.keepMs - METRIC_TIERS[i]!.stepMs;
+    // The finest tier that covers the range in few enough points; else the coarsest that covers it, bucketed.
     let tier = METRIC_TIERS.findIndex((t, i) => covers(i) && span / t.stepMs <= maxPoints);
-    if (tier < 0) tier = METRIC_TIERS.findIndex((_t, i) => covers(i));
-    if (tier < 0) tier = METRIC_TIERS.length - 1;
+    if (tier < 0) tier = METRIC_TIERS.map((_t, i) => i).findLast((i) => covers(i)) ?? METRIC_TIERS.length - 1;
     const tierStep = METRIC_TIERS[tier]!.stepMs;
     const db = this.db();
     let points = db ? db.range(serviceId, tier, from, to).map((r) => decodePoint(r.t, r.data)) : [];
@@ -126,11 +126,8 @@ export class MetricsRecorder extends EventEmitter<RecorderEvents> {
     if (filling?.points.length && filling.bucket >= from && filling.bucket < to && points[points.length - 1]?.t !== filling.bucket) {
       points.push(meanPoint(filling.bucket, filling.points));
     }
-    let stepMs: number = tierStep;
-    if (points.length > maxPoints) {
-      stepMs = Math.ceil(span / maxPoints / tierStep) * tierStep;
-      points = bucketPoints(points, stepMs);
-    }
+    const stepMs = Math.max(tierStep, Math.ceil(span / maxPoints / tierStep) * tierStep);
+    if (stepMs > tierStep) points = bucketPoints(points, stepMs);
     return { serviceId, from, to, stepMs, points, markers: db ? db.markers(serviceId, from, to) : [], source: 'local' };
   }
 
@@ -243,7 +240,9 @@ export class MetricsRecorder extends EventEmitter<RecorderEvents> {
   private untrack(serviceId: string, t: Tracked, closing: boolean): void {
     t.watch.stop();
     // The half-filled buckets are kept: a restart or a service coming back continues them.
-    t.rollups.forEach((r, i) => r?.points.length && this.pendingPoints.push({ service: serviceId, tier: i + 1, t: r.bucket, data: encodePoint(meanPoint(r.bucket, r.points)) }));
+    t.rollups.forEach(
+      (r, i) => r?.points.length && this.pendingPoints.push({ service: serviceId, tier: i + 1, t: r.bucket, data: encodePoint(meanPoint(r.bucket, r.points)) }),
+    );
     if (closing) t.rollups = [undefined, undefined];
   }
 
