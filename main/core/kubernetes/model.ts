@@ -3,6 +3,7 @@
  * makes, so the panel treats a Compose service and a Deployment alike. Pure: tested on objects
  * as client-node returns them.
  */
+import { degradedOf } from '../../common/degraded';
 import type { V1Deployment, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { Health, Instance, InstanceState, Service } from '../../common/model';
 import { plainText } from '../../common/output-policy';
@@ -148,10 +149,19 @@ export function rolloutProgress(w: SlimWorkload): { done: boolean; message: stri
   return { done: true, message: `Updated ${r.updated} of ${want}; all ready.` };
 }
 
+/** A running pod not Ready this long after it started fails its readiness (before, it is still starting). */
+export const READINESS_GRACE_MS = 30_000;
+
 /** The Service of a workload from its instances (already made by podToInstance, in any order). */
-export function serviceOf(envId: string, w: SlimWorkload, podInstances: readonly Instance[], operation?: Service['operation']): Service {
+export function serviceOf(envId: string, w: SlimWorkload, podInstances: readonly Instance[], operation?: Service['operation'], now = Date.now()): Service {
   const instances = [...podInstances].sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
   const { running, healthy, unhealthy } = readiness(instances);
+  // Pods up but some failing readiness: Degraded, as for a Docker service whose health check fails on some replicas.
+  const up = instances.filter((i) => i.state === 'running');
+  const failing = up.filter(
+    (i) => i.health === 'unhealthy' || (i.health === 'starting' && i.startedAt !== undefined && now - i.startedAt > READINESS_GRACE_MS),
+  );
+  const degraded = operation || !up.length ? undefined : degradedOf({ readiness: { up: up.length, failing: failing.length } });
   return {
     id: serviceIdOf(envId, w.ns, w.kind, w.name),
     envId,
@@ -167,6 +177,7 @@ export function serviceOf(envId: string, w: SlimWorkload, podInstances: readonly
     createdAt: w.createdAt,
     ...(operation ? { operation } : {}),
     scalable: true,
+    ...(degraded ? { degraded } : {}),
   };
 }
 
