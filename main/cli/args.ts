@@ -36,6 +36,7 @@ export type Command =
       target: TargetOptions;
     }
   | { cmd: 'inspect'; instance: string; json: boolean; target: TargetOptions }
+  | { cmd: 'top'; json: boolean; watch: boolean; target: TargetOptions }
   | { cmd: 'version' }
   | { cmd: 'help'; topic?: keyof typeof HELP };
 
@@ -102,6 +103,20 @@ and events (Kubernetes), environment, ports, mounts, networks and labels. Values
 names look secret (password, token, key…) are kept back.
 ${TARGET_HELP.split('\n').slice(0, 3).join('\n')}
   --json              Everything as JSON (secret-looking values kept back there too)`,
+  top: `Usage: fleetdeck top [--env ID | --context NAME] [-n NS | -A] [--json] [--watch]
+
+Shows each service and its running instances with CPU % (of one core, as docker stats), memory
+(MiB, page cache left out, as docker stats), network received and sent (KB/s), requests per
+second, 5xx per second and p95 latency (ms; from the instance's Prometheus /metrics, probes left
+out) and circuit breaker states. A service's line sums its instances (p95: the slowest one's).
+Waits until every instance was measured twice (at most 20 s), printing progress on stderr.
+Kubernetes: CPU and memory from the cluster's metrics API, as kubectl top pod; no network or requests.
+${TARGET_HELP}
+  -w, --watch         Redraw every 2 s until Ctrl+C
+  --json              An array, one object per service:
+                      {service, env, instances: [{name, cpuPercent, memMiB, rxKBps, txKBps, rps,
+                      errorsPerSecond, p95Ms, breakers: [{breaker, state}]}]}; a figure not known
+                      is null; with --watch, one array per redraw`,
 } as const;
 
 export const USAGE = `Usage: fleetdeck <command> [options]
@@ -116,10 +131,11 @@ Commands:
   logs SERVICE|INSTANCE
                       Follow the logs of every instance of a service (merged, prefixed) or of one instance
   inspect INSTANCE    Describe a container or pod: health-check output, events, environment (secrets kept back)
+  top                 CPU, memory, network, requests, 5xx, p95 and breakers of every service and instance
   version             Print the version
   help [COMMAND]      Show this help, or a command's (also: fleetdeck COMMAND --help)
 
-ls, scale, restart, logs and inspect act on the local Docker engine unless given --env ID or
+ls, scale, restart, logs, inspect and top act on the local Docker engine unless given --env ID or
 --context NAME (with -n NS or -A for namespaces); --json prints JSON.
 
 Exit codes: 0 done; 1 the operation failed (engine error, timeout); 2 usage error;
@@ -266,6 +282,10 @@ export function parseCommand(argv: string[]): Command {
       if (!instance || extra.length) throw new UsageError('usage: fleetdeck inspect INSTANCE, e.g. fleetdeck inspect shop-web-1');
       if (values['all-namespaces']) throw new UsageError('inspect looks at one instance: name its namespace with -n, not -A.');
       return { cmd: 'inspect', instance, json: Boolean(values.json), target: targetOf(values) };
+    }
+    case 'top': {
+      const { values } = parse(rest, { ...TARGET_OPTIONS, json: { type: 'boolean', default: false }, watch: { type: 'boolean', short: 'w', default: false } });
+      return { cmd: 'top', json: Boolean(values.json), watch: Boolean(values.watch), target: targetOf(values) };
     }
     default:
       throw new UsageError(`unknown command "${cmd}". Run "fleetdeck help" for the list.`);

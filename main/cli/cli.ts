@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { UsageError, helpText, parseCommand, type Command } from './args';
 import { envs, logs, ls, restart, scale, type Io } from './commands';
 import { inspect } from './inspect';
+import { top } from './top';
 import { ApiError, formatError } from '../common/errors';
 import { plainText } from '../common/output-policy';
 import { errorLine } from './output';
@@ -74,6 +75,8 @@ async function withSession(c: SessionCommand): Promise<number> {
         return await logs(session.client, c, io);
       case 'inspect':
         return await inspect(session.client, c, io);
+      case 'top':
+        return await top(session.client, c, io);
     }
   } catch (e) {
     if (e instanceof UsageError) return fail(e.message, EXIT.usage);
