@@ -37,6 +37,7 @@ export type Command =
     }
   | { cmd: 'inspect'; instance: string; json: boolean; target: TargetOptions }
   | { cmd: 'top'; json: boolean; watch: boolean; target: TargetOptions }
+  | { cmd: 'alerts'; what: 'alerts' | 'rules'; json: boolean }
   | { cmd: 'version' }
   | { cmd: 'help'; topic?: keyof typeof HELP };
 
@@ -117,6 +118,14 @@ ${TARGET_HELP}
                       {service, env, instances: [{name, cpuPercent, memMiB, rxKBps, txKBps, rps,
                       errorsPerSecond, p95Ms, breakers: [{breaker, state}]}]}; a figure not known
                       is null; with --watch, one array per redraw`,
+  alerts: `Usage: fleetdeck alerts [--json]
+       fleetdeck alerts rules [--json]
+
+Prints the alerts firing now, then the most recent past ones (time, service, what happened), or
+the alert rules. Rules are evaluated while the window or "fleetdeck serve" runs; this command
+reads what they stored in the state folder (alerts-history.json, alerts.json) and evaluates
+nothing itself. Edit rules in the window's Alerts view (see docs/alerts.md).
+  --json              The alerts (or rules) as JSON`,
 } as const;
 
 export const USAGE = `Usage: fleetdeck <command> [options]
@@ -132,6 +141,7 @@ Commands:
                       Follow the logs of every instance of a service (merged, prefixed) or of one instance
   inspect INSTANCE    Describe a container or pod: health-check output, events, environment (secrets kept back)
   top                 CPU, memory, network, requests, 5xx, p95 and breakers of every service and instance
+  alerts [rules]      Print firing and recent alerts (as the window or serve stored them), or the alert rules
   version             Print the version
   help [COMMAND]      Show this help, or a command's (also: fleetdeck COMMAND --help)
 
@@ -286,6 +296,13 @@ export function parseCommand(argv: string[]): Command {
     case 'top': {
       const { values } = parse(rest, { ...TARGET_OPTIONS, json: { type: 'boolean', default: false }, watch: { type: 'boolean', short: 'w', default: false } });
       return { cmd: 'top', json: Boolean(values.json), watch: Boolean(values.watch), target: targetOf(values) };
+    }
+    case 'alerts': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean', default: false } }, true);
+      const [what, ...extra] = positionals;
+      if (extra.length || (what !== undefined && what !== 'rules'))
+        throw new UsageError('usage: fleetdeck alerts [--json], or fleetdeck alerts rules [--json]');
+      return { cmd: 'alerts', what: what === 'rules' ? 'rules' : 'alerts', json: Boolean(values.json) };
     }
     default:
       throw new UsageError(`unknown command "${cmd}". Run "fleetdeck help" for the list.`);

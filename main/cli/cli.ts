@@ -9,6 +9,7 @@ import { UsageError, helpText, parseCommand, type Command } from './args';
 import { envs, logs, ls, restart, scale, type Io } from './commands';
 import { inspect } from './inspect';
 import { top } from './top';
+import { alerts } from './alerts';
 import { ApiError, formatError } from '../common/errors';
 import { plainText } from '../common/output-policy';
 import { errorLine } from './output';
@@ -77,6 +78,8 @@ async function withSession(c: SessionCommand): Promise<number> {
         return await inspect(session.client, c, io);
       case 'top':
         return await top(session.client, c, io);
+      case 'alerts':
+        return await alerts(session.client, c, io);
     }
   } catch (e) {
     if (e instanceof UsageError) return fail(e.message, EXIT.usage);

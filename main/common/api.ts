@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { LogHistogram, LogHit, LogSearchResult, LogStoreStats } from './log-store-model';
 import type { GlanceEvent, MetricsRangeResult } from './metrics-model';
+import { alertRuleSchema, type Alert, type AlertRule, type AlertsEvent } from './alerts-model';
 import type { AppInfo, Environment, Instance, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
 
 /** 2: services.watch sends a snapshot, then changes (ServicesEvent), no longer the whole list each time. */
@@ -122,6 +123,15 @@ export const methods = {
     .object({ envId: environmentId, serviceId, from: epochMs, to: epochMs, maxPoints: z.number().int().min(10).max(5000).default(900) })
     .strict()
     .refine((p) => p.to > p.from, 'The range must end after it starts.'),
+  /** The alert rules (alerts.json in the state folder; the defaults on first start). */
+  'alerts.rules': none,
+  /** Adds a rule, or replaces the one with its id; a bad rule is refused naming the field, and nothing changes. */
+  'alerts.setRule': z.object({ rule: alertRuleSchema }).strict(),
+  'alerts.removeRule': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** Alerts fired, firing or past, newest first. */
+  'alerts.list': z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
+  /** Marks a firing or past alert as seen (it stays firing until its condition ends). */
+  'alerts.ack': z.object({ id: z.string().min(1).max(100) }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export interface MethodResults {
@@ -146,6 +156,11 @@ export interface MethodResults {
   'logs.stats': LogStoreStats & { scopes: { envId: string; scope: 'all' | 'opened' | 'none' }[] };
   'logs.setScope': null;
   'metrics.range': MetricsRangeResult;
+  'alerts.rules': AlertRule[];
+  'alerts.setRule': AlertRule;
+  'alerts.removeRule': null;
+  'alerts.list': Alert[];
+  'alerts.ack': Alert;
 }
 
 export type TerminalEvent =
@@ -175,12 +190,14 @@ export const streams = {
   'metrics.watch': z.object({ envId: environmentId, serviceId }).strict(),
   /** Every service's figures at a glance (15-minute sparklines, error rate, p95), every 5 s; all environments when none is named. */
   'metrics.glance': z.object({ envIds: z.array(environmentId).max(100).optional() }).strict(),
+  /** Firing alerts and the most recent past ones, first at once and then on every change. */
+  'alerts.watch': none,
   /** A shell in an instance; send keys with terminal.input once 'ready' names the terminal. */
   'terminal.open': z.object({ envId: environmentId, instance: instanceRef, ...terminalSize }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 /** Streams whose every event is the whole state: a client that is behind needs only the newest. */
-export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch', 'environments.activity', 'metrics.glance']);
+export const snapshotStreams: ReadonlySet<string> = new Set(['environments.watch', 'environments.activity', 'metrics.glance', 'alerts.watch']);
 
 /**
  * What services.watch sends. The first event is a `snapshot` (every service, in display order);
@@ -219,6 +236,7 @@ export interface StreamEvents {
   'logs.follow': LogEvent;
   'metrics.watch': MetricsEvent;
   'metrics.glance': GlanceEvent;
+  'alerts.watch': AlertsEvent;
 }
 
 export type MethodName = keyof typeof methods & keyof MethodResults;

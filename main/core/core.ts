@@ -28,6 +28,7 @@ import { limitsOf, logsModeOf, openLogStore, type LogsMode } from './logstore/op
 import type { LogStore } from './logstore/types';
 import { openMetricsHistory, metricsModeOf, type MetricsMode } from './metricstore/open-history';
 import { MetricsRecorder } from './metricstore/recorder';
+import { AlertEngine } from './alerts/engine';
 
 export interface CoreOptions {
   mode: AppInfo['mode'];
@@ -48,6 +49,8 @@ export interface CoreOptions {
    * and serve), only reads it (the CLI), or neither. FLEETDECK_METRICS=off turns it off.
    */
   metrics?: MetricsMode;
+  /** Whether this process evaluates the alert rules (the window and serve) or only reads what was stored (the CLI). */
+  alerts?: 'evaluate' | 'read';
 }
 
 export function stateDirOf(env: NodeJS.ProcessEnv): string {
@@ -65,6 +68,8 @@ export class Core implements CoreLike {
   readonly logCollector: LogCollector;
   /** Every service's figures, kept: the charts' history, the table's sparklines, what alerts watch. */
   readonly metrics: MetricsRecorder;
+  /** Alert rules and the alerts they fired (alerts/engine.ts). */
+  readonly alerts: AlertEngine;
   private readonly logsMode: LogsMode;
   private readonly options: CoreOptions;
   private readonly engines: SavedEnginesProvider;
@@ -92,6 +97,8 @@ export class Core implements CoreLike {
     this.logCollector = new LogCollector(this.logStore, this.environments, join(stateDir, 'log-scopes.json'));
     const metricsMode = metricsModeOf(env, options.metrics ?? (options.mode === 'serve' || options.mode === 'desktop' ? 'collect' : 'read'));
     this.metrics = new MetricsRecorder(this.environments, openMetricsHistory(stateDir, metricsMode), metricsMode === 'collect', log('metrics'));
+    const evaluateAlerts = (options.alerts ?? (options.mode === 'cli' ? 'read' : 'evaluate')) === 'evaluate';
+    this.alerts = new AlertEngine(stateDir, this, evaluateAlerts, log('alerts'));
     this.api = createApiImpl(this);
   }
 
@@ -140,10 +147,12 @@ export class Core implements CoreLike {
     await this.environments.start();
     if (this.logsMode === 'collect') this.logCollector.start();
     this.metrics.start();
+    this.alerts.start();
     return this;
   }
 
   stop(): void {
+    this.alerts.stop();
     this.metrics.stop();
     this.logCollector.stop();
     this.environments.stop();
@@ -152,6 +161,7 @@ export class Core implements CoreLike {
 
   /** Stops, once what was collected is stored. */
   async close(): Promise<void> {
+    this.alerts.stop();
     this.metrics.stop();
     this.logCollector.stop();
     this.environments.stop();

@@ -34,6 +34,8 @@ export interface CoreLike {
   readonly logStore: LogStore;
   /** Every service's figures, kept (metricstore/recorder.ts). */
   readonly metrics: Pick<import('../metricstore/recorder').MetricsRecorder, 'range' | 'glance' | 'latest' | 'on' | 'off'>;
+  /** Alert rules, what fired, acknowledging it (alerts/engine.ts). */
+  readonly alerts: Pick<import('../alerts/engine').AlertEngine, 'rules' | 'setRule' | 'removeRule' | 'list' | 'acknowledge' | 'event' | 'on' | 'off'>;
   readonly logCollector: {
     scopeOf(env: EnvironmentDriver): LogScope;
     setScope(env: EnvironmentDriver, scope: LogScope): void;

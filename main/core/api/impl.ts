@@ -23,6 +23,8 @@ const BURST_SERVICES = 50;
 const BURST_COALESCE_MS = 250;
 /** The glance's sparklines move every 30 s; its latest values are worth a look every 5 s. */
 const GLANCE_EVERY_MS = 5_000;
+/** Alert changes are pushed at most this often. */
+const ALERTS_COALESCE_MS = 100;
 
 /**
  * Drivers keep unchanged services the same object (===), so this runs only for rebuilt ones: a
@@ -133,6 +135,14 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         envs.get(envId);
         return core.metrics.range(serviceId, from, to, maxPoints);
       },
+      'alerts.rules': () => core.alerts.rules(),
+      'alerts.setRule': ({ rule }) => core.alerts.setRule(rule),
+      'alerts.removeRule': ({ id }) => {
+        core.alerts.removeRule(id);
+        return null;
+      },
+      'alerts.list': ({ limit }) => core.alerts.list(limit),
+      'alerts.ack': ({ id }) => core.alerts.acknowledge(id),
     },
     streams: {
       'environments.watch': (_p, sink) => {
@@ -223,6 +233,22 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         tick();
         const t = setInterval(tick, GLANCE_EVERY_MS);
         return () => clearInterval(t);
+      },
+      'alerts.watch': (_p, sink) => {
+        // A burst of alerts (an engine coming back with many services unhealthy) is one event.
+        let timer: NodeJS.Timeout | undefined;
+        const on = () => {
+          timer ??= setTimeout(() => {
+            timer = undefined;
+            sink.next(core.alerts.event());
+          }, ALERTS_COALESCE_MS);
+        };
+        core.alerts.on('change', on);
+        sink.next(core.alerts.event());
+        return () => {
+          clearTimeout(timer);
+          core.alerts.off('change', on);
+        };
       },
       'samples.start': (_p, sink) => {
         let open = true;
