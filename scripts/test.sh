@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: installs what is missing (dependencies, a Docker engine, Chromium, kubectl), builds,
+# npm test: installs what is missing (dependencies, a Docker engine, Chromium, kubectl, Prometheus), builds,
 # then runs every test: lint and format check, type checks, unit, integration (real Docker engine, Kubernetes API
 # fixture) and end-to-end (Playwright + Chromium against `fleetdeck serve`).
 set -uo pipefail
@@ -11,6 +11,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"   # Node 24 from the node@24 devDepen
 ensure_docker || exit 1
 ensure_chromium || exit 1
 ensure_kubectl
+ensure_prometheus
 
 logs=$(mktemp -d)
 failed_stages=()

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { LogHistogram, LogHit, LogSearchResult, LogStoreStats } from './log-store-model';
 import type { GlanceEvent, MetricsRangeResult } from './metrics-model';
 import { alertRuleSchema, type Alert, type AlertRule, type AlertsEvent } from './alerts-model';
+import { setPrometheusParams } from './prometheus-model';
 import type { AppInfo, Environment, Instance, InstanceInspect, LogEvent, MetricsEvent, Service } from './model';
 
 /** 2: services.watch sends a snapshot, then changes (ServicesEvent), no longer the whole list each time. */
@@ -82,6 +83,8 @@ export const methods = {
       ]),
     })
     .strict(),
+  /** Name (or, with neither url nor service, forget) the environment's Prometheus; see docs/prometheus.md. */
+  'environments.setPrometheus': setPrometheusParams,
   'services.list': z.object({ envId: environmentId }).strict(),
   /** Scale a service to `replicas`; resolves once the engine shows the new count. */
   'services.scale': z.object({ serviceId, replicas: replicaCount }).strict(),
@@ -141,6 +144,7 @@ export interface MethodResults {
   'environments.addDocker': Environment;
   'environments.remove': null;
   'environments.setNamespaces': Environment;
+  'environments.setPrometheus': Environment;
   'services.list': Service[];
   'services.scale': Service;
   'services.restart': Service;

@@ -1,5 +1,6 @@
 /** The domain model shared by the engine and the UI. Plain data only: it crosses the pipes as JSON. */
 import type { BreakerReading, Degraded } from './degraded';
+import type { PrometheusView } from './prometheus-model';
 
 export type { BreakerReading, BreakerState, Degraded } from './degraded';
 
@@ -53,6 +54,8 @@ export interface Environment {
   capabilities: EnvironmentCapabilities;
   /** Kubernetes: the namespaces watched now; `all` for every namespace. */
   namespaces?: string[] | 'all';
+  /** The Prometheus it reads history and request figures from (docs/prometheus.md), without credentials. */
+  prometheus?: PrometheusView;
 }
 
 export interface AppInfo {

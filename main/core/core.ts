@@ -28,6 +28,8 @@ import { limitsOf, logsModeOf, openLogStore, type LogsMode } from './logstore/op
 import type { LogStore } from './logstore/types';
 import { openMetricsHistory, metricsModeOf, type MetricsMode } from './metricstore/open-history';
 import { MetricsRecorder } from './metricstore/recorder';
+import { addPodFiguresResolver } from './prometheus/pod-figures';
+import { PrometheusSources } from './prometheus/sources';
 import { AlertEngine } from './alerts/engine';
 
 export interface CoreOptions {
@@ -68,6 +70,9 @@ export class Core implements CoreLike {
   readonly logCollector: LogCollector;
   /** Every service's figures, kept: the charts' history, the table's sparklines, what alerts watch. */
   readonly metrics: MetricsRecorder;
+  /** Each environment's Prometheus (docs/prometheus.md): history beyond the store, pods' request figures. */
+  readonly prometheus: PrometheusSources;
+  private stopPodFigures: (() => void) | undefined;
   /** Alert rules and the alerts they fired (alerts/engine.ts). */
   readonly alerts: AlertEngine;
   private readonly logsMode: LogsMode;
@@ -97,6 +102,7 @@ export class Core implements CoreLike {
     this.logCollector = new LogCollector(this.logStore, this.environments, join(stateDir, 'log-scopes.json'));
     const metricsMode = metricsModeOf(env, options.metrics ?? (options.mode === 'serve' || options.mode === 'desktop' ? 'collect' : 'read'));
     this.metrics = new MetricsRecorder(this.environments, openMetricsHistory(stateDir, metricsMode), metricsMode === 'collect', log('metrics'));
+    this.prometheus = new PrometheusSources(join(stateDir, 'prometheus.json'), this.environments, env);
     const evaluateAlerts = (options.alerts ?? (options.mode === 'cli' ? 'read' : 'evaluate')) === 'evaluate';
     this.alerts = new AlertEngine(stateDir, this, evaluateAlerts, log('alerts'));
     this.api = createApiImpl(this);
@@ -147,6 +153,7 @@ export class Core implements CoreLike {
     await this.environments.start();
     if (this.logsMode === 'collect') this.logCollector.start();
     this.metrics.start();
+    this.stopPodFigures ??= addPodFiguresResolver((envId) => this.prometheus.podSource(envId));
     this.alerts.start();
     return this;
   }
@@ -154,6 +161,8 @@ export class Core implements CoreLike {
   stop(): void {
     this.alerts.stop();
     this.metrics.stop();
+    this.stopPodFigures?.();
+    this.stopPodFigures = undefined;
     this.logCollector.stop();
     this.environments.stop();
     void this.logStore.close();
@@ -163,6 +172,8 @@ export class Core implements CoreLike {
   async close(): Promise<void> {
     this.alerts.stop();
     this.metrics.stop();
+    this.stopPodFigures?.();
+    this.stopPodFigures = undefined;
     this.logCollector.stop();
     this.environments.stop();
     await this.logStore.close();

@@ -79,3 +79,15 @@ ensure_kubectl() {
   say "kubectl is not installed; the kubectl tests will be skipped."
   return 0
 }
+
+# Debian's Prometheus server, which the Prometheus-source tests start on 127.0.0.1. Optional: its tests skip, saying so.
+ensure_prometheus() {
+  if [ -x /usr/bin/prometheus ] || command -v prometheus >/dev/null; then return 0; fi
+  if is_debian_root; then
+    say "installing Debian's prometheus (server) for the Prometheus-source tests…"
+    # The package enables a service on :9090; the tests start their own on a free port, so it is left as is.
+    apt_install prometheus && return 0
+  fi
+  say "prometheus is not installed; the Prometheus-source tests will be skipped."
+  return 0
+}

@@ -34,6 +34,8 @@ export interface CoreLike {
   readonly logStore: LogStore;
   /** Every service's figures, kept (metricstore/recorder.ts). */
   readonly metrics: Pick<import('../metricstore/recorder').MetricsRecorder, 'range' | 'glance' | 'latest' | 'on' | 'off'>;
+  /** Each environment's Prometheus, if it names one (prometheus/sources.ts). */
+  readonly prometheus: Pick<import('../prometheus/sources').PrometheusSources, 'has' | 'decorate' | 'set' | 'range' | 'on' | 'off'>;
   /** Alert rules, what fired, acknowledging it (alerts/engine.ts). */
   readonly alerts: Pick<import('../alerts/engine').AlertEngine, 'rules' | 'setRule' | 'removeRule' | 'list' | 'acknowledge' | 'event' | 'on' | 'off'>;
   readonly logCollector: {

@@ -5,6 +5,7 @@
 import { ApiError } from '../../common/errors';
 import { diffServices } from '../../common/services-feed';
 import type { Environment, Service } from '../../common/model';
+import type { MetricsRangeResult } from '../../common/metrics-model';
 import { untilRemoved } from '../env/teardown';
 import { followLogs } from '../logs/follow-logs';
 import { LogQueryError, parseLogQuery } from '../../common/log-query';
@@ -65,13 +66,33 @@ function scopeOf(from: number | undefined, to: number | undefined, envIds: strin
   };
 }
 
+/** The store answers a range when it holds it from (about) its start and has request figures in it. */
+function localSuffices(r: MetricsRangeResult): boolean {
+  const first = r.points[0];
+  if (!first || first.t - r.from > Math.max(2 * r.stepMs, (r.to - r.from) * 0.05)) return false;
+  return r.points.some((p) => p.rps !== undefined);
+}
+
+/** The environment's Prometheus answers instead, with the store's markers; if it cannot, the store's points still do. */
+async function fromPrometheus(core: CoreLike, envId: string, local: MetricsRangeResult, maxPoints: number): Promise<MetricsRangeResult> {
+  try {
+    const r = await core.prometheus.range(envId, local.serviceId, local.from, local.to, maxPoints, local.points);
+    return r.points.length || !local.points.length ? { ...r, markers: local.markers } : local;
+  } catch (e) {
+    if (local.points.length) return local;
+    throw e;
+  }
+}
+
 export function createApiImpl(core: CoreLike): ApiImpl {
   const envs = core.environments;
+  /** An environment as the window sees it, with its Prometheus (and the request figures it brings). */
+  const shown = (e: Environment) => core.prometheus.decorate(e);
   return {
     methods: {
       'app.info': () => core.info(),
-      'environments.list': () => envs.list(),
-      'environments.reconnect': ({ id }) => envs.reconnect(id),
+      'environments.list': () => envs.list().map(shown),
+      'environments.reconnect': ({ id }) => shown(envs.reconnect(id)),
       'environments.addDocker': ({ name, host }) => core.addEngine(name, host),
       'environments.remove': ({ id }) => {
         core.removeEngine(id);
@@ -79,7 +100,11 @@ export function createApiImpl(core: CoreLike): ApiImpl {
       },
       'environments.setNamespaces': async ({ id, namespaces }) => {
         await envs.get(id).setNamespaces(namespaces);
-        return envs.describe(id);
+        return shown(envs.describe(id));
+      },
+      'environments.setPrometheus': async (p) => {
+        await core.prometheus.set(p);
+        return shown(envs.describe(p.id));
       },
       'services.list': async ({ envId }) => {
         const d = envs.get(envId);
@@ -133,7 +158,8 @@ export function createApiImpl(core: CoreLike): ApiImpl {
       },
       'metrics.range': ({ envId, serviceId, from, to, maxPoints }) => {
         envs.get(envId);
-        return core.metrics.range(serviceId, from, to, maxPoints);
+        const local = core.metrics.range(serviceId, from, to, maxPoints);
+        return core.prometheus.has(envId) && !localSuffices(local) ? fromPrometheus(core, envId, local, maxPoints) : local;
       },
       'alerts.rules': () => core.alerts.rules(),
       'alerts.setRule': ({ rule }) => core.alerts.setRule(rule),
@@ -146,10 +172,15 @@ export function createApiImpl(core: CoreLike): ApiImpl {
     },
     streams: {
       'environments.watch': (_p, sink) => {
-        const on = (list: Environment[]) => sink.next(list);
+        const on = (list: Environment[]) => sink.next(list.map(shown));
+        const onPrometheus = () => on(envs.list());
         envs.on('change', on);
-        sink.next(envs.list());
-        return () => envs.off('change', on);
+        core.prometheus.on('change', onPrometheus);
+        onPrometheus();
+        return () => {
+          envs.off('change', on);
+          core.prometheus.off('change', onPrometheus);
+        };
       },
       'services.watch': ({ envId }, sink) => {
         const env = envs.get(envId);

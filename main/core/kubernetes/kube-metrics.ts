@@ -1,7 +1,8 @@
 /**
  * CPU and memory of a workload's pods from metrics.k8s.io (metrics-server), polled while
  * anyone watches. Request figures would need the pods' own /metrics, which lie on pod
- * addresses Fleetdeck never contacts; so a Kubernetes service charts CPU and memory.
+ * addresses Fleetdeck never contacts; when the context names a Prometheus, they come from its
+ * PromQL instead (prometheus/pod-figures.ts), else a Kubernetes service charts CPU and memory.
  */
 import type * as K8s from '@kubernetes/client-node';
 import type { MetricPoint } from '../../common/model';
@@ -9,6 +10,7 @@ import { clientNode } from './kubeconfig';
 import type { ServicesLike } from '../env/driver';
 import { parseServiceId } from './model';
 import { parseQuantity } from './quantity';
+import { fillRequestFigures, podRequestFigures } from '../prometheus/pod-figures';
 
 const RING = 300;
 const POLL_MS = 2000;
@@ -17,6 +19,8 @@ export class KubeMetricsHub {
   private readonly watched = new Map<string, { ring: MetricPoint[]; listeners: Set<(p: MetricPoint) => void> }>();
   private timer: NodeJS.Timeout | undefined;
   private problem: string | undefined;
+  /** Why the context's Prometheus gave no request figures, told once. */
+  private requestsProblem: string | undefined;
 
   constructor(
     private readonly services: Pick<ServicesLike, 'list'> & { readonly namespace: string },
@@ -52,6 +56,10 @@ export class KubeMetricsHub {
     const kc = this.kc();
     if (!kc || this.watched.size === 0) return;
     const items: { ns: string; m: K8s.PodMetric }[] = [];
+    const nsOf = (id: string) => parseServiceId(id)?.ns ?? this.services.namespace;
+    const requests = await podRequestFigures([...this.watched.keys()], nsOf);
+    if (requests?.problem && requests.problem !== this.requestsProblem) for (const id of this.watched.keys()) this.onProblem(id, requests.problem);
+    this.requestsProblem = requests?.problem;
     try {
       const k8s = await clientNode();
       const metrics = new k8s.Metrics(kc);
@@ -67,7 +75,7 @@ export class KubeMetricsHub {
           : 'The cluster did not answer for pod metrics; Fleetdeck keeps trying.';
       if (message !== this.problem) for (const id of this.watched.keys()) this.onProblem(id, message);
       this.problem = message;
-      return;
+      if (!requests?.figures) return; // with a Prometheus, its request figures still come
     }
     const byPod = new Map(items.map(({ ns, m }) => [`${ns}/${m.metadata.name}`, m]));
     for (const [serviceId, w] of this.watched) {
@@ -84,6 +92,8 @@ export class KubeMetricsHub {
         point.memMiB += mem;
         point.instances[i.name] = { cpuPercent: Math.round(cores * 10000) / 100, memMiB: Math.round(mem * 100) / 100 };
       }
+      const pods = svc.instances.map((i) => i.name);
+      if (requests?.figures) fillRequestFigures(point, ns, pods, requests.figures);
       point.cpuPercent = Math.round(point.cpuPercent * 100) / 100;
       point.memMiB = Math.round(point.memMiB * 100) / 100;
       w.ring.push(point);
