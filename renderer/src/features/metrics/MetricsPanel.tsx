@@ -1,183 +1,242 @@
-import { useEffect, useRef, useState } from 'react';
-import { Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
+import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
+import { formatError } from '../../../../main/common/errors';
+import { METRIC_RANGES, type MetricMarker, type MetricRangeName } from '../../../../main/common/metrics-model';
 import type { MetricPoint, Service } from '../../../../main/common/model';
-import { api } from '../../api/instance';
+import { plainText } from '../../../../main/common/output-policy';
 import { useEnvironment } from '../../store/environments';
+import { MARKER_COLOURS, MetricChart, type ChartSpec } from './MetricChart';
+import { fmt, formatMoment, instanceLines, instanceNames, LIVE_RANGES, MANY_INSTANCES, RANGE_BUTTON, RANGE_WORDS } from './series';
+import { useLiveFigures, useMetricsHistory, type Span } from './useMetricsHistory';
+import './metrics.css';
 
-const WINDOW = 120; // points on screen: two minutes at one a second
-const COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#65a30d'];
+const RANGES = Object.keys(METRIC_RANGES) as MetricRangeName[];
+/** Events listed below the charts at most (the newest). */
+const MAX_LISTED = 100;
+const KIND_WORDS: Record<MetricMarker['kind'], string> = { scale: 'Scale', restart: 'Restart', deploy: 'Deploy', crash: 'Crash', breaker: 'Breaker' };
 
-interface ChartSpec {
-  title: string;
-  unit: string;
-  /** One line per key; values come from `pick`. */
-  lines: { key: string; label: string }[];
-  pick(p: MetricPoint, key: string): number | undefined;
-  /** Axes that never jump: at least this high, and rounded up to a step. */
-  floor: number;
-  /** A line under the title: what the figure leaves out. */
-  note?: string;
-}
-
-/** CPU, memory, network, and the service's own requests, errors and latency: live, fixed axes, no animation. */
+/**
+ * CPU, memory, network, requests and latency of a service over a chosen range (15 min to 7 days,
+ * or a span dragged on a chart), from the recorder's store; the short ranges follow the present.
+ */
 export function MetricsPanel({ service }: { service: Service }) {
   const env = useEnvironment(service.envId);
-  const [points, setPoints] = useState<MetricPoint[]>([]);
-  const [ended, setEnded] = useState<ApiErrorBody | undefined>();
-  const [problem, setProblem] = useState<string | undefined>();
-  const buffer = useRef<MetricPoint[]>([]);
+  const [range, setRange] = useState<MetricRangeName>('1h');
+  const [zoom, setZoom] = useState<Span | undefined>();
+  const [attempt, setAttempt] = useState(0);
+  const [everyInstance, setEveryInstance] = useState(false);
+  const [showProbes, setShowProbes] = useState(false);
+  const history = useMetricsHistory(service.envId, service.id, range, zoom, attempt);
+  const live = useLiveFigures(service.envId, service.id, attempt, history.feed);
+  const { points, domain, stepMs, status } = history;
+  const latest = live.latest;
+  const rangeWords = zoom ? `the span ${formatMoment(zoom.from)} to ${formatMoment(zoom.to)}` : RANGE_WORDS[range];
 
-  useEffect(() => {
-    buffer.current = [];
-    setPoints([]);
-    setEnded(undefined);
-    setProblem(undefined);
-    // Points arrive once a second; React re-renders with them, never more often.
-    return api.subscribe(
-      'metrics.watch',
-      { envId: service.envId, serviceId: service.id },
-      (e) => {
-        if (e.kind === 'problem') return setProblem(e.message);
-        setProblem(undefined);
-        buffer.current = (e.kind === 'history' ? e.points : [...buffer.current, e.point]).slice(-WINDOW);
-        setPoints(buffer.current);
-      },
-      (err) => err && setEnded(err),
-    );
-  }, [service.envId, service.id]);
+  const choose = (r: MetricRangeName) => {
+    setRange(r);
+    setZoom(undefined);
+  };
+  const onZoom = useCallback((s: Span) => setZoom(s), []);
+  const retry = () => setAttempt((a) => a + 1);
 
-  const names = [...new Set(points.flatMap((p) => Object.keys(p.instances)))].sort();
-  const perInstance = (title: string, unit: string, field: 'cpuPercent' | 'memMiB', total: 'cpuPercent' | 'memMiB', floor: number): ChartSpec => ({
-    title,
-    unit,
-    floor,
-    lines: names.length > 1 ? [{ key: '__total', label: 'all' }, ...names.map((n) => ({ key: n, label: n }))] : [{ key: '__total', label: title }],
-    pick: (p, key) => (key === '__total' ? p[total] : p.instances[key]?.[field]),
-  });
-  const hasRequests = points.some((p) => p.rps !== undefined);
-  const hasNetwork = points.some((p) => p.rxKBps !== undefined);
-  const probeRps = points.at(-1)?.probeRps;
+  const rangeNames = useMemo(() => instanceNames(points), [points]);
+  // An instance that just started is named before its first bucket closes.
+  const latestKey = latest ? Object.keys(latest.instances).sort().join('\0') : '';
+  const names = useMemo(() => [...new Set([...rangeNames, ...(latestKey ? latestKey.split('\0') : [])])].sort(), [rangeNames, latestKey]);
+  const many = names.length > MANY_INSTANCES;
+  const namesKey = names.join('\0');
+  const hasNetwork = (env?.capabilities.metrics.includes('network') ?? true) && (latest?.rxKBps !== undefined || points.some((p) => p.rxKBps !== undefined));
+  const hasRequests = latest?.rps !== undefined || points.some((p) => p.rps !== undefined);
+  const probeRps = latest?.probeRps;
   const probesNote = `probes (/health, /ready, /metrics) left out${probeRps === undefined ? '' : `: ${fmt(probeRps)} req/s of them`}`;
-  const charts: ChartSpec[] = [
-    perInstance('CPU', '%', 'cpuPercent', 'cpuPercent', 10),
-    perInstance('Memory', 'MiB', 'memMiB', 'memMiB', 64),
-    ...(hasNetwork
-      ? [
-          {
-            title: 'Network',
-            unit: 'KB/s',
-            floor: 10,
-            lines: [
-              { key: 'rx', label: 'in' },
-              { key: 'tx', label: 'out' },
-            ],
-            pick: (p: MetricPoint, k: string) => (k === 'rx' ? p.rxKBps : p.txKBps),
-          },
-        ]
-      : []),
-    ...(hasRequests
-      ? [
-          { title: 'Requests', unit: 'req/s', floor: 5, lines: [{ key: 'rps', label: 'requests' }], pick: (p: MetricPoint) => p.rps, note: probesNote },
-          {
-            title: 'Errors (5xx)',
-            unit: 'err/s',
-            floor: 1,
-            lines: [{ key: 'err', label: '5xx' }],
-            pick: (p: MetricPoint) => p.errorsPerSecond,
-            note: 'probes left out',
-          },
-          { title: 'Latency p95', unit: 'ms', floor: 50, lines: [{ key: 'p95', label: 'p95' }], pick: (p: MetricPoint) => p.p95Ms, note: 'probes left out' },
-        ]
-      : []),
-  ];
+
+  const charts = useMemo((): ChartSpec[] => {
+    const label = (n: string) => plainText(n);
+    const ns = namesKey ? namesKey.split('\0') : [];
+    return [
+      { title: 'CPU', unit: '%', floor: 10, lines: instanceLines(points, ns, 'cpuPercent', everyInstance, label), current: (p) => p.cpuPercent },
+      { title: 'Memory', unit: 'MiB', floor: 64, lines: instanceLines(points, ns, 'memMiB', everyInstance, label), current: (p) => p.memMiB },
+      ...(hasNetwork
+        ? [
+            {
+              title: 'Network',
+              unit: 'KB/s',
+              floor: 10,
+              current: (p: MetricPoint) => (p.rxKBps === undefined ? undefined : p.rxKBps + (p.txKBps ?? 0)),
+              lines: [
+                { key: 'rx', label: 'in', pick: (p: MetricPoint) => p.rxKBps, main: true },
+                { key: 'tx', label: 'out', pick: (p: MetricPoint) => p.txKBps },
+              ],
+            },
+          ]
+        : []),
+      ...(hasRequests
+        ? [
+            {
+              title: 'Requests',
+              unit: 'req/s',
+              floor: 5,
+              current: (p: MetricPoint) => p.rps,
+              lines: [
+                { key: 'rps', label: 'requests', pick: (p: MetricPoint) => p.rps, main: true },
+                { key: 'err', label: '5xx', pick: (p: MetricPoint) => p.errorsPerSecond },
+                ...(showProbes ? [{ key: 'probes', label: 'probes', pick: (p: MetricPoint) => p.probeRps, dashed: true }] : []),
+              ],
+              tools: (
+                <button type="button" className="ghost small" aria-pressed={showProbes} onClick={() => setShowProbes((v) => !v)}>
+                  Show probes
+                </button>
+              ),
+            },
+            {
+              title: 'Latency p95',
+              unit: 'ms',
+              floor: 50,
+              current: (p: MetricPoint) => p.p95Ms,
+              note: 'probes left out',
+              lines: [{ key: 'p95', label: 'p95', pick: (p: MetricPoint) => p.p95Ms, main: true }],
+            },
+          ]
+        : []),
+    ];
+    // Lines are rebuilt when the points or the instances change, not on every second's current value.
+  }, [points, namesKey, everyInstance, hasNetwork, hasRequests, showProbes]);
+
+  const markers = useMemo(() => history.markers.filter((m) => m.t >= domain[0] && m.t <= domain[1]), [history.markers, domain]);
+  const streamError = live.ended ? formatError(live.ended) : live.problem;
+  const nothing = status === 'ready' && points.length === 0 && !latest;
 
   return (
     <section className="metrics" aria-label="Metrics">
-      {ended ? (
-        <p role="alert" className="error">
-          {formatError(ended)}
-        </p>
-      ) : problem ? (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      ) : points.length === 0 ? (
-        <p role="status" className="progress">
-          <span className="spinner" aria-hidden="true" /> Collecting the first samples…
-        </p>
-      ) : null}
-      <div className="charts">
-        {charts.map((c) => (
-          <Chart key={c.title} spec={c} points={points} />
-        ))}
+      <div className="metrics-toolbar">
+        <RangePicker value={zoom ? undefined : range} onChange={choose} />
+        {zoom ? (
+          <>
+            <span className="muted">
+              Zoomed: {formatMoment(zoom.from)} – {formatMoment(zoom.to)}
+            </span>
+            <button type="button" className="secondary small" onClick={() => setZoom(undefined)}>
+              Reset zoom
+            </button>
+          </>
+        ) : (
+          <span className="muted">{LIVE_RANGES.has(range) ? 'live' : 'read again every 30 s'} · drag across a chart to zoom</span>
+        )}
+        {many ? (
+          <button type="button" className="ghost small" aria-pressed={everyInstance} onClick={() => setEveryInstance((v) => !v)}>
+            Every instance ({names.length})
+          </button>
+        ) : null}
       </div>
-      {points.length > 0 && !hasRequests ? (
-        <p className="muted note">
-          {env && !env.capabilities.metrics.includes('requests')
-            ? 'CPU and memory come from the cluster’s metrics API. Request figures need the pods’ own /metrics, which Fleetdeck does not reach on pod addresses.'
-            : 'No request figures: none of this service’s instances publishes Prometheus /metrics (with http_requests_total) on a port of 127.0.0.1.'}
+      {status === 'loading' ? (
+        <p role="status" className="progress">
+          <span className="spinner" aria-hidden="true" /> Loading {zoom ? 'the chosen span' : RANGE_WORDS[range]}…
         </p>
       ) : null}
+      {status === 'error' && history.error ? (
+        <div role="alert" className="error metrics-error">
+          <span>Could not read the figures: {formatError(history.error)}</span>
+          <button type="button" className="secondary small" onClick={retry}>
+            Retry
+          </button>
+        </div>
+      ) : null}
+      {streamError ? (
+        <div role="alert" className="error metrics-error">
+          <span>{streamError}</span>
+          {live.ended ? (
+            <button type="button" className="secondary small" onClick={retry}>
+              Retry
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {nothing ? <p className="muted pad">No figures recorded yet for this range.</p> : null}
+      {status !== 'loading' && !nothing && (points.length > 0 || latest) ? (
+        <>
+          <div className="charts">
+            {charts.map((c) => (
+              <MetricChart
+                key={c.title}
+                spec={c}
+                note={c.title === 'Requests' ? probesNote : c.note}
+                points={points}
+                latest={zoom ? undefined : latest}
+                domain={domain}
+                stepMs={stepMs}
+                markers={markers}
+                rangeWords={rangeWords}
+                onZoom={onZoom}
+              />
+            ))}
+          </div>
+          {!hasRequests ? (
+            <p className="muted note">
+              {env && !env.capabilities.metrics.includes('requests')
+                ? 'CPU and memory come from the cluster’s metrics API. Request figures need the pods’ own /metrics, which Fleetdeck does not reach on pod addresses.'
+                : 'No request figures: none of this service’s instances publishes Prometheus /metrics (with http_requests_total) on a port of 127.0.0.1.'}
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      {status !== 'loading' ? <EventsList markers={markers} /> : null}
     </section>
   );
 }
 
-function Chart({ spec, points }: { spec: ChartSpec; points: MetricPoint[] }) {
-  const data = points.map((p) => {
-    const row: Record<string, number | undefined> = { t: p.t };
-    for (const l of spec.lines) row[l.key] = spec.pick(p, l.key);
-    return row;
-  });
-  const max = Math.max(spec.floor, ...data.flatMap((r) => spec.lines.map((l) => r[l.key] ?? 0)));
-  const top = niceCeil(max);
-  const current = points.at(-1) ? spec.pick(points.at(-1)!, spec.lines[0]!.key) : undefined;
-  const now = points.at(-1)?.t ?? 0;
+/** 15 min · 1 h · 24 h · 7 d, as a radio group (arrow keys move the choice). */
+function RangePicker({ value, onChange }: { value: MetricRangeName | undefined; onChange(r: MetricRangeName): void }) {
+  const onKey = (e: KeyboardEvent) => {
+    const d = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    if (!d) return;
+    e.preventDefault();
+    const i = value ? RANGES.indexOf(value) : 0;
+    const next = RANGES[(i + d + RANGES.length) % RANGES.length]!;
+    onChange(next);
+    (e.currentTarget.querySelector(`[data-range="${next}"]`) as HTMLElement | null)?.focus();
+  };
   return (
-    <figure className="chart" aria-label={`${spec.title}, ${current === undefined ? 'no value yet' : `${fmt(current)} ${spec.unit}`}`}>
-      <figcaption>
-        <span>{spec.title}</span>
-        <span className="mono current">
-          {current === undefined ? '–' : fmt(current)} <span className="muted">{spec.unit}</span>
-        </span>
-      </figcaption>
-      {spec.note ? (
-        <p className="muted chart-note" style={{ margin: '0 0 4px', fontSize: 11 }}>
-          {spec.note}
-        </p>
-      ) : null}
-      <LineChart width={340} height={130} data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
-        <XAxis dataKey="t" type="number" domain={[now - WINDOW * 1000, now]} tick={false} height={4} />
-        <YAxis domain={[0, top]} allowDataOverflow width={58} tickCount={3} tick={{ fontSize: 10 }} tickFormatter={(v: number) => `${v} ${spec.unit}`} />
-        <Tooltip
-          isAnimationActive={false}
-          labelFormatter={(t) => new Date(Number(t)).toLocaleTimeString()}
-          formatter={(v) => [`${fmt(Number(v))} ${spec.unit}`]}
-        />
-        {spec.lines.map((l, i) => (
-          <Line
-            key={l.key}
-            dataKey={l.key}
-            name={l.label}
-            stroke={COLOURS[i % COLOURS.length]}
-            strokeWidth={i === 0 ? 1.8 : 1}
-            dot={false}
-            activeDot={false}
-            isAnimationActive={false}
-            connectNulls
-          />
-        ))}
-      </LineChart>
-    </figure>
+    <div role="radiogroup" aria-label="Time range" className="segmented range-picker" onKeyDown={onKey}>
+      {RANGES.map((r) => (
+        <button
+          key={r}
+          type="button"
+          role="radio"
+          data-range={r}
+          aria-checked={value === r}
+          aria-pressed={value === r}
+          tabIndex={value === r || (!value && r === RANGES[0]) ? 0 : -1}
+          onClick={() => onChange(r)}
+        >
+          {RANGE_BUTTON[r]}
+        </button>
+      ))}
+    </div>
   );
 }
 
-function niceCeil(v: number): number {
-  const p = 10 ** Math.floor(Math.log10(v));
-  const m = v / p;
-  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
-}
-
-function fmt(v: number): string {
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+function EventsList({ markers }: { markers: MetricMarker[] }) {
+  const shown = markers.slice(-MAX_LISTED).reverse();
+  return (
+    <section className="metric-events" aria-label="Events in this range">
+      <h3>Events in this range</h3>
+      {shown.length === 0 ? (
+        <p className="muted">Nothing happened to this service in this range (scales, restarts, new images, crashes and breaker changes show here).</p>
+      ) : (
+        <ul>
+          {shown.map((m, i) => (
+            <li key={`${m.t}-${i}`}>
+              <time className="mono muted" dateTime={new Date(m.t).toISOString()}>
+                {formatMoment(m.t)}
+              </time>{' '}
+              <span className="marker-kind" style={{ borderColor: MARKER_COLOURS[m.kind] }}>
+                {KIND_WORDS[m.kind]}
+              </span>{' '}
+              {plainText(m.text)}
+            </li>
+          ))}
+          {markers.length > shown.length ? <li className="muted">and {markers.length - shown.length} earlier</li> : null}
+        </ul>
+      )}
+    </section>
+  );
 }

@@ -1,0 +1,181 @@
+/**
+ * The figures of one service for the Metrics tab: a range read from the recorder's store
+ * (metrics.range), the live seconds of metrics.watch folded into that range's step for the short
+ * ranges, the long ones read again every 30 s, and the markers of what happened in the range.
+ */
+import { useEffect, useRef, useState, type RefObject } from 'react';
+import type { ApiErrorBody } from '../../../../main/common/errors';
+import { METRIC_RANGES, type MetricMarker, type MetricRangeName } from '../../../../main/common/metrics-model';
+import type { MetricPoint } from '../../../../main/common/model';
+import { api } from '../../api/instance';
+import { appendBounded, LIVE_RANGES, LiveBucket, MAX_MARKERS, MAX_POINTS, mergeMarkers, REFRESH_MS } from './series';
+
+export interface Span {
+  from: number;
+  to: number;
+}
+
+export interface RangeState {
+  status: 'loading' | 'ready' | 'error';
+  error?: ApiErrorBody;
+  points: MetricPoint[];
+  markers: MetricMarker[];
+  /** The x axis: the range asked for, moving with the live buckets. */
+  domain: [number, number];
+  stepMs: number;
+  source?: 'local' | 'prometheus';
+}
+
+export interface LiveState {
+  latest?: MetricPoint;
+  /** Why no points come (a cluster without metrics-server). */
+  problem?: string;
+  ended?: ApiErrorBody;
+}
+
+/** Markers are asked for this often while a short range follows the present. */
+const MARKER_POLL_MS = 5_000;
+/** Live seconds kept while the first range read is on its way. */
+const EARLY_MAX = 600;
+
+/** The newest point of a service, second by second; `feed` gets each point too. */
+export function useLiveFigures(envId: string, serviceId: string, attempt: number, feed: RefObject<((p: MetricPoint) => void) | undefined>): LiveState {
+  const [state, setState] = useState<LiveState>({});
+  useEffect(() => {
+    setState({});
+    return api.subscribe(
+      'metrics.watch',
+      { envId, serviceId },
+      (e) => {
+        if (e.kind === 'problem') return setState((s) => ({ ...s, problem: e.message }));
+        const points = e.kind === 'history' ? e.points : [e.point];
+        for (const p of points) feed.current?.(p);
+        const latest = points.at(-1);
+        setState((s) => (latest ? { latest } : s.problem ? { latest: s.latest } : s));
+      },
+      (err) => err && setState((s) => ({ ...s, ended: err })),
+    );
+  }, [envId, serviceId, attempt, feed]);
+  return state;
+}
+
+export function useMetricsHistory(
+  envId: string,
+  serviceId: string,
+  range: MetricRangeName,
+  zoom: Span | undefined,
+  attempt: number,
+): RangeState & { feed: RefObject<((p: MetricPoint) => void) | undefined> } {
+  const feed = useRef<((p: MetricPoint) => void) | undefined>(undefined);
+  const [state, setState] = useState<RangeState>(() => initial(range, zoom));
+  const zoomFrom = zoom?.from;
+  const zoomTo = zoom?.to;
+
+  useEffect(() => {
+    let alive = true;
+    const zoomed = zoomFrom !== undefined && zoomTo !== undefined;
+    const span = zoomed ? zoomTo - zoomFrom : METRIC_RANGES[range];
+    const live = !zoomed && LIVE_RANGES.has(range);
+    let points: MetricPoint[] = [];
+    let markers: MetricMarker[] = [];
+    let stepMs = 1_000;
+    let domain: [number, number] = [0, 0];
+    let source: RangeState['source'];
+    let bucket: LiveBucket | undefined;
+    let early: MetricPoint[] = [];
+    let loaded = false;
+    let markersUpTo = 0;
+    setState(initial(range, zoomed ? { from: zoomFrom, to: zoomTo } : undefined));
+
+    const publish = (extra: Partial<RangeState> = {}) =>
+      setState({ status: 'ready', points, markers, domain, stepMs, ...(source ? { source } : {}), ...extra });
+
+    const take = (p: MetricPoint) => {
+      const last = points.at(-1);
+      // Seconds the store already had (the history sent first, a bucket read from disk) are not drawn twice.
+      if (last && p.t < last.t + stepMs) return;
+      const done = bucket!.add(p);
+      if (!done || (last && done.t <= last.t)) return;
+      const end = Math.max(domain[1], done.t + stepMs);
+      domain = [end - span, end];
+      points = appendBounded(points, done, domain[0]);
+      publish();
+    };
+    feed.current = live
+      ? (p) => {
+          if (!alive) return;
+          if (loaded) take(p);
+          else if (early.push(p) > EARLY_MAX) early.shift();
+        }
+      : undefined;
+
+    const load = (first: boolean) => {
+      const now = Date.now();
+      const from = zoomed ? zoomFrom : now - span;
+      const to = zoomed ? zoomTo : now;
+      api.call('metrics.range', { envId, serviceId, from, to, maxPoints: MAX_POINTS }).then(
+        (r) => {
+          if (!alive) return;
+          points = r.points.filter((p) => p.t >= from && p.t < to);
+          markers = r.markers.slice(-MAX_MARKERS);
+          // Live buckets no finer than the range's points, so an hour stays about MAX_POINTS points.
+          stepMs = Math.max(r.stepMs, Math.ceil(span / MAX_POINTS / 1_000) * 1_000);
+          domain = [from, to];
+          source = r.source;
+          markersUpTo = to;
+          if (live) {
+            bucket = new LiveBucket(stepMs);
+            loaded = true;
+            for (const p of early) take(p);
+            early = [];
+          }
+          publish();
+        },
+        (e: ApiErrorBody) => {
+          if (!alive) return;
+          // A refresh that fails keeps what is drawn and says why above it.
+          publish({ status: 'error', error: e, ...(first ? { points: [], markers: [] } : {}) });
+        },
+      );
+    };
+    load(true);
+
+    const timers: ReturnType<typeof setInterval>[] = [];
+    if (live) {
+      // The store writes a marker within about 2 s of the change: ask for the new ones now and then.
+      timers.push(
+        setInterval(() => {
+          if (!loaded) return;
+          const to = Date.now();
+          const from = Math.max(domain[0], markersUpTo - 10_000);
+          api.call('metrics.range', { envId, serviceId, from, to, maxPoints: 10 }).then(
+            (r) => {
+              if (!alive || r.markers.length === 0) return;
+              markersUpTo = to;
+              const merged = mergeMarkers(markers, r.markers, domain[0]);
+              if (merged !== markers) {
+                markers = merged;
+                publish();
+              }
+            },
+            () => {}, // the next poll asks again; the range read says what is wrong
+          );
+        }, MARKER_POLL_MS),
+      );
+    } else if (!zoomed) {
+      timers.push(setInterval(() => load(false), REFRESH_MS));
+    }
+    return () => {
+      alive = false;
+      feed.current = undefined;
+      for (const t of timers) clearInterval(t);
+    };
+  }, [envId, serviceId, range, zoomFrom, zoomTo, attempt]);
+
+  return { ...state, feed };
+}
+
+function initial(range: MetricRangeName, zoom: Span | undefined): RangeState {
+  const now = Date.now();
+  return { status: 'loading', points: [], markers: [], domain: zoom ? [zoom.from, zoom.to] : [now - METRIC_RANGES[range], now], stepMs: 1_000 };
+}
