@@ -7,10 +7,12 @@ import { CommandPalette } from './features/palette/CommandPalette';
 import { Sidebar } from './features/environments/Sidebar';
 import { ReconnectBanner } from './features/shell/ReconnectBanner';
 import { StatusBar } from './features/shell/StatusBar';
+import { useTitleBadge } from './features/shell/useTitleBadge';
 import { bindEnvironments, useEnvironments } from './store/environments';
 
 export function App() {
   useEffect(() => bindEnvironments(api), []);
+  useTitleBadge(api);
   const stale = useEnvironments((s) => s.connection !== 'open' && s.loaded);
   const view = useEnvironments((s) => s.view);
   return (

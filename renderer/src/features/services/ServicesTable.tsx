@@ -1,5 +1,11 @@
-import { memo, useCallback, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
+import type { GlanceRow } from '../../../../main/common/metrics-model';
 import type { Service } from '../../../../main/common/model';
+import { api } from '../../api/instance';
+import { FIGURE_COLUMNS, FigureCells } from '../glance/FigureCells';
+import { SortHeader, useRememberedSort } from '../glance/SortHeader';
+import { sortRows, type SortKey } from '../glance/sort';
+import { useGlance, watchGlance } from '../../store/glance';
 import { matchesFilter, useServices } from '../../store/services';
 import { Flash } from '../shell/Flash';
 import { Age } from './Age';
@@ -14,11 +20,22 @@ export function ServicesTable() {
   const select = useServices((s) => s.select);
   const setFilter = useServices((s) => s.setFilter);
   const pending = useServices((s) => s.pending);
+  const envId = useServices((s) => s.envId);
+  const glance = useGlance((s) => s.rows);
+  const [sort, onSort] = useRememberedSort('fleetdeck.sort.services', undefined, SORTABLE);
   const body = useRef<HTMLDivElement>(null);
+  useEffect(() => (envId ? watchGlance(api, envId) : undefined), [envId]);
 
   const visible = useMemo(() => services.filter((s) => matchesFilter(s, filter)), [services, filter]);
-  const grouped = visible.filter((s) => s.group !== 'standalone');
-  const standalone = visible.filter((s) => s.group === 'standalone');
+  // Sorted within each group: standalone containers stay at the end. Unsorted, the engine's order.
+  const [grouped, standalone] = useMemo(() => {
+    const rows = (list: Service[]) =>
+      sortRows(
+        list.map((service) => ({ service, glance: sort ? glance[service.id] : undefined })),
+        sort,
+      ).map((r) => r.service);
+    return [rows(visible.filter((s) => s.group !== 'standalone')), rows(visible.filter((s) => s.group === 'standalone'))];
+  }, [visible, sort, glance]);
 
   // Stable, so a row whose service did not change (same object) is not rendered again.
   const onKeyDown = useCallback(
@@ -35,7 +52,15 @@ export function ServicesTable() {
   );
 
   const row = (s: Service) => (
-    <ServiceRow key={s.id} service={s} selected={s.id === selectedId} busy={!!(s.operation || pending[s.id])} select={select} onKeyDown={onKeyDown} />
+    <ServiceRow
+      key={s.id}
+      service={s}
+      glance={glance[s.id]}
+      selected={s.id === selectedId}
+      busy={!!(s.operation || pending[s.id])}
+      select={select}
+      onKeyDown={onKeyDown}
+    />
   );
 
   return (
@@ -62,13 +87,11 @@ export function ServicesTable() {
         staying in the page for find-in-page and assistive tech. A thousand-row table laid out as a table
         measured every cell again whenever one count changed.
       */}
-      <table className="grid services-grid" aria-label="Services" role="table">
+      <table className="grid services-grid with-figures" aria-label="Services" role="table">
         <thead role="rowgroup">
           <tr role="row">
-            {COLUMNS.map(([name, num]) => (
-              <th key={name} scope="col" role="columnheader" className={num ? 'num' : undefined}>
-                {name}
-              </th>
+            {COLUMNS.map(([name, key, num]) => (
+              <SortHeader key={name} label={name} sortKey={key} sort={sort} onSort={onSort} num={num} />
             ))}
           </tr>
         </thead>
@@ -76,7 +99,7 @@ export function ServicesTable() {
         {standalone.length ? (
           <tbody role="rowgroup">
             <tr className="group-row" role="row">
-              <th scope="rowgroup" colSpan={6} role="rowheader">
+              <th scope="rowgroup" colSpan={COLUMNS.length} role="rowheader">
                 Standalone containers
               </th>
             </tr>
@@ -89,26 +112,29 @@ export function ServicesTable() {
   );
 }
 
-/** Header, and whether the column holds numbers (right-aligned). */
-const COLUMNS: [string, boolean][] = [
-  ['Name', false],
-  ['Kind', false],
-  ['Instances', true],
-  ['Health', false],
-  ['Image', false],
-  ['Age', true],
+/** Header, the sort it offers (none for Kind and Image), and whether the column holds numbers (right-aligned). */
+const COLUMNS: readonly (readonly [string, SortKey | undefined, boolean])[] = [
+  ['Name', 'name', false],
+  ['Kind', undefined, false],
+  ['Instances', 'instances', true],
+  ['Health', 'health', false],
+  ...FIGURE_COLUMNS,
+  ['Image', undefined, false],
+  ['Age', 'age', true],
 ];
+const SORTABLE = COLUMNS.flatMap(([, key]) => (key ? [key] : []));
 
 interface RowProps {
   service: Service;
+  glance: GlanceRow | undefined;
   selected: boolean;
   busy: boolean;
   select(id: string): void;
   onKeyDown(e: React.KeyboardEvent<HTMLTableRowElement>): void;
 }
 
-/** Rendered again only when its service changed (services.watch keeps untouched ones the same object) or it is selected or busy. */
-const ServiceRow = memo(function ServiceRow({ service: s, selected, busy, select, onKeyDown }: RowProps) {
+/** Rendered again only when its service or its figures changed (both keep untouched ones the same object) or it is selected or busy. */
+const ServiceRow = memo(function ServiceRow({ service: s, glance, selected, busy, select, onKeyDown }: RowProps) {
   const h = serviceHealth(s);
 
   return (
@@ -138,6 +164,7 @@ const ServiceRow = memo(function ServiceRow({ service: s, selected, busy, select
           {h.word}
         </Badge>
       </td>
+      <FigureCells glance={glance} />
       <td role="cell" className="mono ellipsis" title={s.image}>
         {s.image}
       </td>
