@@ -77,6 +77,27 @@ test('clicking a legend entry hides its line; clicking again shows it', async ()
   await expect(cpu().locator('.recharts-line')).toHaveCount(1);
   await legend().getByRole('button', { name: 'Show all lines' }).click();
   await expect(entry).toHaveAttribute('aria-pressed', 'true');
+  if (process.env.FLEETDECK_E2E_SHOTS) await page.screenshot({ path: `${process.env.FLEETDECK_E2E_SHOTS}/metrics-history.png`, fullPage: true });
+});
+
+test('dragging across a chart zooms every chart into that span; Reset zoom goes back to the hour', async () => {
+  await metrics().getByRole('radio', { name: '15 min' }).click();
+  const plot = cpu().locator('.plot svg').first();
+  await expect(cpu().locator('.recharts-line')).not.toHaveCount(0, { timeout: 30_000 });
+  const box = (await plot.boundingBox())!;
+  const y = box.y + box.height / 2;
+  // From the middle to the right end: the points there are the container's (it started a minute ago).
+  await page.mouse.move(box.x + box.width * 0.5, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, y, { steps: 5 });
+  await page.mouse.move(box.x + box.width - 12, y, { steps: 5 });
+  await page.mouse.up();
+  await expect(metrics().getByRole('button', { name: 'Reset zoom' })).toBeVisible();
+  await expect(metrics().getByText(/^Zoomed: /)).toBeVisible();
+  await expect(cpu()).toBeVisible({ timeout: 30_000 });
+  await metrics().getByRole('button', { name: 'Reset zoom' }).click();
+  await expect(metrics().getByRole('radio', { name: '15 min' })).toHaveAttribute('aria-checked', 'true');
+  await expect(metrics().getByRole('button', { name: 'Reset zoom' })).toHaveCount(0);
 });
 
 test('Show as table lists the points; Show probes adds their line to the Requests chart', async () => {

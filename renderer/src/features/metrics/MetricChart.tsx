@@ -16,7 +16,6 @@ export const MARKER_COLOURS: Record<MetricMarker['kind'], string> = {
 const MARKER_GLYPH: Record<MetricMarker['kind'], string> = { scale: '⇅', restart: '↻', deploy: '⬆', crash: '✕', breaker: '⚡' };
 /** Markers drawn on a chart at most (the newest); the list below the charts has them all. */
 const MAX_DRAWN_MARKERS = 60;
-const WIDTH = 360;
 const HEIGHT = 150;
 
 export interface ChartSpec {
@@ -164,8 +163,8 @@ const Plot = memo(function Plot({ rows, lines, hiddenKey, domain, top, unit, mar
   return (
     <div className="plot" aria-describedby={describedBy} title="Drag across the chart to zoom into that span">
       <LineChart
-        width={WIDTH}
-        height={HEIGHT}
+        responsive
+        style={{ width: '100%', height: HEIGHT }}
         data={rows}
         margin={{ top: 10, right: 10, bottom: 0, left: 0 }}
         onMouseDown={(s) => {
