@@ -84,6 +84,11 @@ export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
   { id: 'latency', name: 'Slow answers (p95)', kind: 'latency', p95Ms: 1000, enabled: true },
 ];
 
+/** A search as a sentence quotes it: "payment failed", or as it is when it is one quoted phrase already. */
+export function quotedQuery(query: string): string {
+  return /^"[^"]*"$/.test(query) ? query : `"${query}"`;
+}
+
 /** A rule's condition in words: "an instance restarts more than 3 times in 5 minutes". */
 export function describeRule(r: AlertRule): string {
   switch (r.kind) {
@@ -98,7 +103,7 @@ export function describeRule(r: AlertRule): string {
     case 'breakerOpen':
       return 'a circuit breaker opens';
     case 'logMatch':
-      return `the log search "${r.query}" matches more than ${r.count} ${r.count === 1 ? 'line' : 'lines'} in ${r.minutes} min`;
+      return `the log search ${quotedQuery(r.query)} matches more than ${r.count} ${r.count === 1 ? 'line' : 'lines'} in ${r.minutes} min`;
   }
 }
 
@@ -129,6 +134,14 @@ export interface AlertsEvent {
   /** False where this process does not evaluate rules (the CLI reads what the window or serve stored). */
   evaluating: boolean;
 }
+
+/** A desktop notification of an alert (the window's and the desktop app's say the same). */
+export function alertNotification(a: Alert): { title: string; body: string } {
+  return { title: `Fleetdeck: ${a.ruleName}`, body: `${a.serviceName}: ${a.message}` };
+}
+
+/** More new alerts than this in one change come as one summary notification, not a stack of them. */
+export const NOTIFY_AT_ONCE = 3;
 
 /** The engine keeps this many alerts (firing and past); older past ones are forgotten. */
 export const ALERT_HISTORY_LIMIT = 500;

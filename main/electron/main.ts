@@ -8,6 +8,7 @@ import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
 import { Core } from '../core/core';
 import { CONTENT_SECURITY_POLICY } from '../common/security';
 import { attachIpcPipe } from './ipc-pipe';
+import { attachNotifications } from './notifications';
 import { buildMenu } from './menu';
 import { loadWindowState, trackWindowState } from './window-state';
 
@@ -39,6 +40,7 @@ async function start(): Promise<void> {
 
   const core = await new Core({ mode: 'desktop' }).start();
   const detach = attachIpcPipe(core, isAppUrl, ipcMain);
+  attachNotifications(core.alerts, () => BrowserWindow.getAllWindows()[0]?.show());
   let quitting = false;
   app.on('will-quit', (e) => {
     if (quitting) return;

@@ -6,7 +6,7 @@
  * Time comes in as arguments, so tests drive it without waiting.
  */
 import { randomUUID } from 'node:crypto';
-import type { Alert, AlertRule } from '../../common/alerts-model';
+import { quotedQuery, type Alert, type AlertRule } from '../../common/alerts-model';
 import type { MetricMarker } from '../../common/metrics-model';
 import type { MetricPoint, Service } from '../../common/model';
 import { plainText } from '../../common/output-policy';
@@ -128,7 +128,7 @@ export class AlertEvaluator {
               serviceId: lc.serviceId,
               serviceName: lc.serviceName,
               message: plainText(
-                `The log search "${rule.query}" matched ${lc.count} lines of ${lc.serviceName} in the last ${rule.minutes} min (more than ${rule.count}).`,
+                `The log search ${quotedQuery(rule.query)} matched ${lc.count} lines of ${lc.serviceName} in the last ${rule.minutes} min (more than ${rule.count}).`,
               ),
             },
           });

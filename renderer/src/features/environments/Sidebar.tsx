@@ -1,4 +1,5 @@
 import { useEnvironments } from '../../store/environments';
+import { AlertsBadge } from '../alerts/AlertsBadge';
 import { useTheme } from '../settings/theme';
 import { AddEngine } from './AddEngine';
 import { NamespacePicker } from './NamespacePicker';
@@ -54,6 +55,7 @@ export function Sidebar() {
         <li>
           <button type="button" className="env-item" aria-current={view === 'alerts' ? 'page' : undefined} onClick={() => show('alerts')}>
             <span className="env-name">Alerts</span>
+            <AlertsBadge />
           </button>
         </li>
       </ul>
