@@ -13,7 +13,7 @@ test('a draft with problems gives one message per field, in words, and no rule',
 test('a good draft gives the rule with numbers and its scope; a rule read back gives the same draft', () => {
   const d = { ...EMPTY_DRAFT, name: 'Slow web', kind: 'latency' as const, p95Ms: '750', serviceId: ' web ', envId: 'docker:local' };
   const r = ruleOf(d, 'slow-web');
-  assert.deepEqual(r, {
+  assert.deepEqual(r as unknown, {
     rule: { id: 'slow-web', name: 'Slow web', kind: 'latency', p95Ms: 750, enabled: true, scope: { envId: 'docker:local', serviceId: 'web' } },
   });
   assert.ok('rule' in r);
