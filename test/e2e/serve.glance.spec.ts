@@ -37,6 +37,7 @@ test('the services table shows CPU and request-rate sparklines, Error rate and p
   await expect(cpu.locator('svg path')).toHaveAttribute('d', /^M[\d.]+ [\d.]+/);
   await expect(row('user-service').getByRole('cell', { name: /^Requests / })).toBeVisible();
   await expect(row('user-service').getByRole('cell', { name: /^p95 / })).toBeVisible();
+  if (process.env.FLEETDECK_E2E_SHOTS) await page.screenshot({ path: `${process.env.FLEETDECK_E2E_SHOTS}/glance-table.png` });
 
   const name = services().getByRole('columnheader', { name: 'Name', exact: true });
   const mine = async () => (await order()).filter((n) => n.startsWith(`${E2E_SAMPLES}/`));
@@ -68,6 +69,7 @@ test('the Overview lists Docker and Kubernetes services in one list, and opens o
   await expect(page.getByTestId('overview-summary')).toHaveText(/^\d+ services? in \d+ environments? · \d+ degraded · \d+ unhealthy$/);
   await expect(docker.getByRole('cell', { name: /^CPU [\d.<]+ %/ }).locator('svg path')).toHaveCount(1, { timeout: 20_000 });
 
+  if (process.env.FLEETDECK_E2E_SHOTS) await page.screenshot({ path: `${process.env.FLEETDECK_E2E_SHOTS}/glance-overview.png` });
   // The filter narrows to what it names, environment names included.
   const filter = page.getByRole('searchbox', { name: 'Filter all services' });
   await filter.fill('fixture-cluster');

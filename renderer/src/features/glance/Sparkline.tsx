@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { sparklinePath, sparkText, trend } from './sparkline';
 import './glance.css';
 
-const WIDTH = 60;
+const WIDTH = 48;
 const HEIGHT = 16;
 
 /**
@@ -29,6 +29,8 @@ export const Sparkline = memo(function Sparkline({
   return (
     <span className="spark">
       <svg className="spark-line" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true" focusable="false">
+        {/* The floor across the whole span, so a line that starts late reads as "measured since", not as a broken cell. */}
+        <line className="spark-base" x1={0} y1={HEIGHT - 0.5} x2={WIDTH} y2={HEIGHT - 0.5} />
         {d ? <path d={d} /> : null}
       </svg>
       <span className="spark-value" aria-hidden="true">
