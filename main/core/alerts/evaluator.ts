@@ -53,8 +53,8 @@ interface Incident {
 interface Active {
   alertId: string;
   envId: string;
-  /** Taken up from the history at start: resolved only after this time if its condition is not seen. */
-  adoptedUntil?: number;
+  /** Taken up from the history at start (then): resolved only after a grace if its condition is not seen. */
+  adoptedAt?: number;
 }
 
 const keyOf = (ruleId: string, serviceId: string) => `${ruleId}\u0000${serviceId}`;
@@ -74,7 +74,7 @@ export class AlertEvaluator {
     private readonly history: Pick<AlertHistory, 'add' | 'resolve' | 'firing'>,
     now: number,
   ) {
-    for (const a of history.firing()) this.active.set(keyOf(a.ruleId, a.serviceId), { alertId: a.id, envId: a.envId, adoptedUntil: now + ADOPT_GRACE_MS });
+    for (const a of history.firing()) this.active.set(keyOf(a.ruleId, a.serviceId), { alertId: a.id, envId: a.envId, adoptedAt: now });
   }
 
   onMarker(serviceId: string, m: MetricMarker): void {
@@ -147,13 +147,13 @@ export class AlertEvaluator {
     const live = new Map(rules.filter((r) => r.enabled).map((r) => [r.id, r]));
     for (const [key, a] of this.active) {
       if (holding.has(key)) {
-        delete a.adoptedUntil;
+        delete a.adoptedAt;
         continue;
       }
       const rule = live.get(ruleOfKey(key));
       // Rules evaluated on services cannot tell while their environment is away; log counts can.
       if (rule && rule.kind !== 'logMatch' && !connectedEnvs.has(a.envId)) continue;
-      if (rule && a.adoptedUntil !== undefined && now < a.adoptedUntil) continue;
+      if (rule && a.adoptedAt !== undefined && now < a.adoptedAt + graceOf(rule)) continue;
       this.history.resolve(a.alertId, now);
       this.active.delete(key);
     }
@@ -240,6 +240,11 @@ export class AlertEvaluator {
       if (!byInstance.size) this.incidents.delete(id);
     }
   }
+}
+
+/** How long an alert taken up at start waits for its condition to be seen again: an unhealthy rule needs its own duration first. */
+function graceOf(rule: AlertRule): number {
+  return rule.kind === 'unhealthy' ? Math.max(ADOPT_GRACE_MS, rule.seconds * 1000 + 10_000) : ADOPT_GRACE_MS;
 }
 
 function countSince(list: readonly Incident[], from: number): number {

@@ -250,3 +250,16 @@ test('history is kept in its file: a second history on the same file has the ale
   assert.deepEqual(read.all(), h.all());
   assert.deepEqual(read.event(false), { alerts: h.all(), firing: 1, unacknowledged: 0, evaluating: false });
 });
+
+test('an unhealthy alert with a long duration taken up at start waits that duration for its condition, and stays one entry', () => {
+  const h = history();
+  const slow: AlertRule = { ...unhealthy, seconds: 300 };
+  const sick = [service({ unhealthy: 1 })];
+  const first = new AlertEvaluator(h, T0);
+  for (let t = 0; t <= 301_000; t += 1000) first.evaluate([slow], sick, connected, T0 + t);
+  assert.equal(h.firing().length, 1);
+  const restarted = new AlertEvaluator(h, T0 + 400_000);
+  for (let t = 400_000; t <= 720_000; t += 1000) restarted.evaluate([slow], sick, connected, T0 + t);
+  assert.equal(h.all().length, 1);
+  assert.equal(h.all()[0]!.resolvedAt, undefined);
+});
