@@ -65,6 +65,7 @@ test('a crash-looping container shows as a firing alert, is acknowledged, and wa
     { title: 'Fleetdeck: Crash loop', body: expect.stringContaining('crashy: ') },
   ]);
 
+  if (process.env.FLEETDECK_E2E_SHOTS) await page.screenshot({ path: `${process.env.FLEETDECK_E2E_SHOTS}/alerts.png`, fullPage: true });
   await alert.getByRole('button', { name: 'Acknowledge Crash loop on crashy' }).click();
   await expect(alert).toContainText('Firing, acknowledged');
   await expect(alert.getByRole('button', { name: /Acknowledge/ })).toHaveCount(0);
@@ -85,6 +86,7 @@ test('a new rule with a problem says so at the field and keeps what was typed; f
   await expect(form.getByLabel('Log search')).toHaveAttribute('aria-invalid', 'true');
   await expect(form.getByText(/Unknown level "loud"/)).toBeVisible();
   await expect(form.getByLabel('More than (times)')).toHaveValue('2');
+  if (process.env.FLEETDECK_E2E_SHOTS) await page.screenshot({ path: `${process.env.FLEETDECK_E2E_SHOTS}/alerts-rule-form.png`, fullPage: true });
 
   await form.getByLabel('Name').fill('Payment failures');
   await form.getByLabel('Log search').fill('"payment failed"');

@@ -113,20 +113,22 @@ function AlertList({ alerts }: { alerts: Alert[] }) {
                 </th>
                 <td>{a.ruleName}</td>
                 <td className="alert-message">{a.message}</td>
-                <td className="row-actions">
-                  {a.acknowledgedAt === undefined ? (
-                    <button
-                      type="button"
-                      className="secondary"
-                      disabled={pending[a.id]}
-                      onClick={() => void ack(a)}
-                      aria-label={`Acknowledge ${a.ruleName} on ${a.serviceName}`}
-                    >
-                      {pending[a.id] ? 'Acknowledging…' : 'Acknowledge'}
-                    </button>
-                  ) : (
-                    <span className="muted">Acknowledged {when(a.acknowledgedAt)}</span>
-                  )}
+                <td>
+                  <div className="row-actions">
+                    {a.acknowledgedAt === undefined ? (
+                      <button
+                        type="button"
+                        className="secondary"
+                        disabled={pending[a.id]}
+                        onClick={() => void ack(a)}
+                        aria-label={`Acknowledge ${a.ruleName} on ${a.serviceName}`}
+                      >
+                        {pending[a.id] ? 'Acknowledging…' : 'Acknowledge'}
+                      </button>
+                    ) : (
+                      <span className="muted">Acknowledged {when(a.acknowledgedAt)}</span>
+                    )}
+                  </div>
                 </td>
               </tr>
             );
@@ -203,13 +205,15 @@ function RulesSection() {
                   <th scope="row">{r.name}</th>
                   <td>{describeRule(r)}</td>
                   <td className="muted">{scope(r)}</td>
-                  <td className="row-actions">
-                    <button type="button" className="ghost" onClick={() => setEditing(r.id)} aria-label={`Edit ${r.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" className="ghost danger-text" onClick={() => setRemoving(r)} aria-label={`Remove ${r.name}`}>
-                      Remove
-                    </button>
+                  <td>
+                    <div className="row-actions">
+                      <button type="button" className="ghost" onClick={() => setEditing(r.id)} aria-label={`Edit ${r.name}`}>
+                        Edit
+                      </button>
+                      <button type="button" className="ghost danger-text" onClick={() => setRemoving(r)} aria-label={`Remove ${r.name}`}>
+                        Remove
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ),
