@@ -34,6 +34,9 @@ export function freePort(): Promise<number> {
  * reaches each on its 127.0.0.1 host port (never a container's own address), labelling every
  * series with the service name from Compose's or Fleetdeck's label. docs/prometheus.md shows the same.
  */
+/** The `namespace` label every scraped container gets, standing in for a pod's. */
+export const POD_NAMESPACE = 'fdtest';
+
 export function dockerScrapeConfig(project: string, scrapeSeconds = 1): string {
   return `global:
   scrape_interval: ${scrapeSeconds}s
@@ -60,6 +63,12 @@ scrape_configs:
       - source_labels: [__meta_docker_container_name]
         regex: '/?(.*)'
         target_label: container
+      # As a cluster's Prometheus labels pods (kubernetes_sd), so the pods' queries run on the real server too.
+      - target_label: namespace
+        replacement: ${POD_NAMESPACE}
+      - source_labels: [__meta_docker_container_name]
+        regex: '/?(.*)'
+        target_label: pod
 `;
 }
 
