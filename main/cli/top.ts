@@ -8,6 +8,7 @@ import { ApiError } from '../common/errors';
 import type { Environment, MetricPoint, Service } from '../common/model';
 import { jsonText, plainText } from '../common/output-policy';
 import { applyServicesEvent } from '../common/services-feed';
+import { loopbackPorts } from '../core/metrics/scraper';
 import type { Command, TargetOptions } from './args';
 import { settledEnvironments } from './commands';
 import type { Io } from './io';
@@ -16,8 +17,12 @@ import { chooseEnvironment, EXIT } from './target';
 
 /** How long the first figures may take before what was measured is printed anyway. */
 export const MEASURE_TIMEOUT_MS = 20_000;
-/** Request figures are rates between two scrapes of /metrics made 2 s apart; after this an instance without them has no /metrics. */
-const REQUESTS_WAIT_MS = 5_000;
+/**
+ * Request figures are rates between two scrapes of /metrics made 2 s apart, tried only on ports
+ * published on the loopback; an instance with such a port but no figures after this (a round
+ * skipped while another waited on slow answers, a first try before the server listened) has none.
+ */
+const REQUESTS_WAIT_MS = 12_000;
 const REDRAW_MS = 2_000;
 const CONNECT_MS = 15_000;
 /** A session holds at most 100 streams (core/api/session.ts); a few stay for the environment and the services. */
@@ -170,7 +175,8 @@ function measured(env: Environment, shown: () => Service[], watched: Map<string,
 /**
  * A point means something once it covers two stats samples of every running instance (CPU and
  * network are differences; the engine's first sample has nothing to subtract) and two scrapes
- * of /metrics where the instance has one. Kubernetes' metrics API gives CPU and memory over its
+ * of /metrics where the instance may have one (a port published on the loopback, as the scraper
+ * tries). Kubernetes' metrics API gives CPU and memory over its
  * own window, so its first point counts. A problem (no metrics API) ends the wait too.
  */
 export function isMeasured(env: Environment, s: Service, w: Watched | { since: number; point?: MetricPoint; problem?: string }, now: number): boolean {
@@ -180,9 +186,8 @@ export function isMeasured(env: Environment, s: Service, w: Watched | { since: n
   const p = w.point;
   if (!p) return false;
   if (env.kind === 'kubernetes') return running.every((i) => p.instances[i.name]);
-  const figures = running.map((i) => p.instances[i.name]);
-  if (!figures.every((f) => f?.rxKBps !== undefined)) return false;
-  return figures.every((f) => f?.rps !== undefined) || now - w.since >= REQUESTS_WAIT_MS;
+  if (!running.every((i) => p.instances[i.name]?.rxKBps !== undefined)) return false;
+  return running.every((i) => !loopbackPorts(i).length || p.instances[i.name]?.rps !== undefined) || now - w.since >= REQUESTS_WAIT_MS;
 }
 
 /** The point without a Docker instance's one-sample figures (its CPU would be the container's lifetime average). */

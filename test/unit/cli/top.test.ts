@@ -11,8 +11,8 @@ import { anyControl, show } from '../common/hostile-text';
 
 const OSC52 = '\x1b]52;c;SlNPTkNMSVA=\x07';
 
-function instance(name: string, state: Instance['state'] = 'running'): Instance {
-  return { id: `id-${name}`, shortId: 'c0ffee', name, image: 'img', state, health: 'none', createdAt: 0, ports: [], restartCount: 0 };
+function instance(name: string, state: Instance['state'] = 'running', ports: Instance['ports'] = []): Instance {
+  return { id: `id-${name}`, shortId: 'c0ffee', name, image: 'img', state, health: 'none', createdAt: 0, ports, restartCount: 0 };
 }
 
 function service(name: string, instances: Instance[], extra: Partial<Service> = {}): Service {
@@ -163,8 +163,9 @@ test('names and breaker names from containers are shown, not obeyed: one line pe
   assert.match(out, /db\^\[\]52;c;SlNPTkNMSVA=\^G:half_open/);
 });
 
-test('a Docker point counts once every running instance has two stats samples, and request figures or 5 s of waiting', () => {
-  const s = service('order', [instance('shop-order-1'), instance('shop-order-2')]);
+test('a Docker point counts once every running instance has two stats samples, and request figures or 12 s of waiting', () => {
+  const published = [{ containerPort: 5000, protocol: 'tcp' as const, hostIp: '127.0.0.1', hostPort: 49153 }];
+  const s = service('order', [instance('shop-order-1', 'running', published), instance('shop-order-2', 'running', published)]);
   const one = (f: object) => ({ t: 1, cpuPercent: 0, memMiB: 0, instances: { 'shop-order-1': { cpuPercent: 1, memMiB: 1, ...f } } });
   assert.equal(isMeasured(DOCKER, s, { since: 0 }, 1000), false, 'no point yet');
   const oneSample = { cpuPercent: 1, memMiB: 1 };
@@ -179,7 +180,13 @@ test('a Docker point counts once every running instance has two stats samples, a
   assert.equal(isMeasured(DOCKER, s, { since: 0, point: both(twoSamples, oneSample) }, 9000), false, 'one sample: CPU is not a rate yet');
   assert.equal(isMeasured(DOCKER, s, { since: 0, point: both(twoSamples, twoSamples) }, 1000), false, 'request figures may still come');
   assert.equal(isMeasured(DOCKER, s, { since: 0, point: both({ ...twoSamples, rps: 1 }, { ...twoSamples, rps: 0 }) }, 1000), true);
-  assert.equal(isMeasured(DOCKER, s, { since: 0, point: both(twoSamples, twoSamples) }, 5000), true, 'no /metrics: not waited for past 5 s');
+  assert.equal(isMeasured(DOCKER, s, { since: 0, point: both(twoSamples, twoSamples) }, 12000), true, 'no /metrics: not waited for past 12 s');
+  const unpublished = service('order', [instance('shop-order-1'), instance('shop-order-2')]);
+  assert.equal(
+    isMeasured(DOCKER, unpublished, { since: 0, point: both(twoSamples, twoSamples) }, 1000),
+    true,
+    'no loopback port: never scraped, not waited for',
+  );
   assert.equal(isMeasured(KUBE, s, { since: 0, point: both(oneSample, oneSample) }, 0), true, 'the metrics API gives rates over its own window');
   assert.equal(isMeasured(KUBE, s, { since: 0, problem: 'This cluster serves no metrics.k8s.io' }, 0), true);
   assert.equal(isMeasured(DOCKER, service('none', [instance('x', 'exited')]), { since: 0 }, 0), true, 'nothing running: nothing to wait for');
