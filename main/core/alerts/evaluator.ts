@@ -27,6 +27,12 @@ const MAX_EVENTS_PER_INSTANCE = 1000;
  * over, so the condition needs a while to be seen again), and is resolved after it if not.
  */
 const ADOPT_GRACE_MS = 90_000;
+/**
+ * A condition must stay false this long before its alert is resolved: a breaker cycling open →
+ * half-open → open, or a rate hovering at its threshold, stays one alert instead of a new one
+ * every few seconds. The alert's resolvedAt is when the condition ended.
+ */
+export const RESOLVE_AFTER_MS = 30_000;
 
 /** What fires for one rule and one service. */
 export interface Condition {
@@ -55,6 +61,8 @@ interface Active {
   envId: string;
   /** Taken up from the history at start (then): resolved only after a grace if its condition is not seen. */
   adoptedAt?: number;
+  /** Since when its condition has not held: resolved (as of then) once that lasts RESOLVE_AFTER_MS. */
+  clearSince?: number;
 }
 
 const keyOf = (ruleId: string, serviceId: string) => `${ruleId}\u0000${serviceId}`;
@@ -145,16 +153,27 @@ export class AlertEvaluator {
     }
 
     const live = new Map(rules.filter((r) => r.enabled).map((r) => [r.id, r]));
+    const listed = new Set(services.map((s) => s.id));
     for (const [key, a] of this.active) {
       if (holding.has(key)) {
         delete a.adoptedAt;
+        delete a.clearSince;
         continue;
       }
       const rule = live.get(ruleOfKey(key));
-      // Rules evaluated on services cannot tell while their environment is away; log counts can.
-      if (rule && rule.kind !== 'logMatch' && !connectedEnvs.has(a.envId)) continue;
-      if (rule && a.adoptedAt !== undefined && now < a.adoptedAt + graceOf(rule)) continue;
-      this.history.resolve(a.alertId, now);
+      const serviceId = key.slice(key.indexOf('\u0000') + 1);
+      let resolvedAt = now;
+      if (rule && rule.kind !== 'logMatch' && !connectedEnvs.has(a.envId)) {
+        continue; // rules evaluated on services cannot tell while their environment is away; log counts can
+      } else if (rule && a.adoptedAt !== undefined) {
+        if (now < a.adoptedAt + graceOf(rule)) continue;
+      } else if (rule && (rule.kind === 'logMatch' || listed.has(serviceId))) {
+        a.clearSince ??= now;
+        if (now - a.clearSince < RESOLVE_AFTER_MS) continue;
+        resolvedAt = a.clearSince;
+      }
+      // Else the rule was disabled or removed, or the service is gone: resolved at once.
+      this.history.resolve(a.alertId, resolvedAt);
       this.active.delete(key);
     }
     for (const [key, { rule, c }] of holding) {
