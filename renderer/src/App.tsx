@@ -20,9 +20,7 @@ export function App() {
       <Sidebar />
       <div className={stale ? 'content stale' : 'content'}>
         <ReconnectBanner />
-        <main>
-          {view === 'overview' ? <OverviewView /> : view === 'alerts' ? <AlertsView /> : <EnvironmentView />}
-        </main>
+        <main>{view === 'overview' ? <OverviewView /> : view === 'alerts' ? <AlertsView /> : <EnvironmentView />}</main>
         <StatusBar />
       </div>
       <CommandPalette />
