@@ -3,7 +3,7 @@ import { Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } 
 import type { MetricMarker } from '../../../../main/common/metrics-model';
 import type { MetricPoint } from '../../../../main/common/model';
 import { fmt, formatMoment, formatTick, niceCeil, RowCache, summaryText, TABLE_ROWS, timeTicks, type LineDef, type Row } from './series';
-import type { Span } from './useMetricsHistory';
+import { useLive, type LiveFigures, type Span } from './useMetricsHistory';
 
 const COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#65a30d'];
 export const MARKER_COLOURS: Record<MetricMarker['kind'], string> = {
@@ -35,25 +35,29 @@ export interface ChartSpec {
 interface Props {
   spec: ChartSpec;
   points: MetricPoint[];
-  latest: MetricPoint | undefined;
+  /** The live figures (none while zoomed: the value is then the span's last). */
+  live: LiveFigures | undefined;
   domain: [number, number];
   stepMs: number;
   markers: MetricMarker[];
   rangeWords: string;
   /** Replaces the spec's note (it changes every second where the spec does not). */
-  note?: string | undefined;
+  note?: ReactNode;
   onZoom(span: Span): void;
 }
 
 /** One chart: caption with the current value, legend buttons, the plot, its summary and table for screen readers. */
-export function MetricChart({ spec, points, latest, domain, stepMs, markers, rangeWords, note, onZoom }: Props) {
+export function MetricChart({ spec, points, live, domain, stepMs, markers, rangeWords, note, onZoom }: Props) {
   const cache = useRef<RowCache>(null);
   cache.current ??= new RowCache();
   const rows = useMemo(() => cache.current!.rows(points, spec.lines), [points, spec.lines]);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const [table, setTable] = useState(false);
-  const last = latest ?? points.at(-1);
-  const current = last ? spec.current(last) : undefined;
+  const last = points.at(-1);
+  const current = useLive(live, (l) => {
+    const p = l?.latest ?? last;
+    return p ? spec.current(p) : undefined;
+  });
   // The words follow the figure beside the title (the service's), whatever lines are drawn.
   const series = useMemo(() => points.map((p) => spec.current(p)), [points, spec]);
   const summary = useMemo(() => summaryText(spec.title, spec.unit, rangeWords, series, current), [spec.title, spec.unit, rangeWords, series, current]);
@@ -247,7 +251,7 @@ const Plot = memo(function Plot({ rows, lines, hiddenKey, domain, top, unit, mar
 });
 
 /** The chart's newest points as a table, for those who read figures rather than lines. */
-function FigureTable({ title, unit, rows, lines }: { title: string; unit: string; rows: Row[]; lines: { l: LineDef; i: number }[] }) {
+const FigureTable = memo(function FigureTable({ title, unit, rows, lines }: { title: string; unit: string; rows: Row[]; lines: { l: LineDef; i: number }[] }) {
   const last = rows.slice(-TABLE_ROWS).reverse();
   return (
     <div className="figure-table">
@@ -285,4 +289,4 @@ function FigureTable({ title, unit, rows, lines }: { title: string; unit: string
       </table>
     </div>
   );
-}
+});

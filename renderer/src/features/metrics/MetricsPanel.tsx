@@ -6,7 +6,7 @@ import { plainText } from '../../../../main/common/output-policy';
 import { useEnvironment } from '../../store/environments';
 import { MARKER_COLOURS, MetricChart, type ChartSpec } from './MetricChart';
 import { fmt, formatMoment, instanceLines, instanceNames, LIVE_RANGES, MANY_INSTANCES, RANGE_BUTTON, RANGE_WORDS } from './series';
-import { useLiveFigures, useMetricsHistory, type Span } from './useMetricsHistory';
+import { useLive, useLiveFigures, useMetricsHistory, type LiveFigures, type Span } from './useMetricsHistory';
 import './metrics.css';
 
 const RANGES = Object.keys(METRIC_RANGES) as MetricRangeName[];
@@ -28,7 +28,7 @@ export function MetricsPanel({ service }: { service: Service }) {
   const history = useMetricsHistory(service.envId, service.id, range, zoom, attempt);
   const live = useLiveFigures(service.envId, service.id, attempt, history.feed);
   const { points, domain, stepMs, status } = history;
-  const latest = live.latest;
+  const hasLatest = useLive(live, (l) => l?.latest !== undefined);
   const rangeWords = zoom ? `the span ${formatMoment(zoom.from)} to ${formatMoment(zoom.to)}` : RANGE_WORDS[range];
 
   const choose = (r: MetricRangeName) => {
@@ -40,14 +40,15 @@ export function MetricsPanel({ service }: { service: Service }) {
 
   const rangeNames = useMemo(() => instanceNames(points), [points]);
   // An instance that just started is named before its first bucket closes.
-  const latestKey = latest ? Object.keys(latest.instances).sort().join('\0') : '';
+  const latestKey = useLive(live, (l) => (l?.latest ? Object.keys(l.latest.instances).sort().join('\0') : ''));
   const names = useMemo(() => [...new Set([...rangeNames, ...(latestKey ? latestKey.split('\0') : [])])].sort(), [rangeNames, latestKey]);
   const many = names.length > MANY_INSTANCES;
   const namesKey = names.join('\0');
-  const hasNetwork = (env?.capabilities.metrics.includes('network') ?? true) && (latest?.rxKBps !== undefined || points.some((p) => p.rxKBps !== undefined));
-  const hasRequests = latest?.rps !== undefined || points.some((p) => p.rps !== undefined);
-  const probeRps = latest?.probeRps;
-  const probesNote = `probes (/health, /ready, /metrics) left out${probeRps === undefined ? '' : `: ${fmt(probeRps)} req/s of them`}`;
+  const hasNetwork =
+    (env?.capabilities.metrics.includes('network') ?? true) &&
+    (useLive(live, (l) => l?.latest?.rxKBps !== undefined) || points.some((p) => p.rxKBps !== undefined));
+  const hasRequests = useLive(live, (l) => l?.latest?.rps !== undefined) || points.some((p) => p.rps !== undefined);
+  const probesNote = <ProbesNote live={zoom ? undefined : live} />;
 
   const charts = useMemo((): ChartSpec[] => {
     const label = (n: string) => plainText(n);
@@ -102,8 +103,9 @@ export function MetricsPanel({ service }: { service: Service }) {
   }, [points, namesKey, everyInstance, hasNetwork, hasRequests, showProbes]);
 
   const markers = useMemo(() => history.markers.filter((m) => m.t >= domain[0] && m.t <= domain[1]), [history.markers, domain]);
-  const streamError = live.ended ? formatError(live.ended) : live.problem;
-  const nothing = status === 'ready' && points.length === 0 && !latest;
+  const ended = useLive(live, (l) => l?.ended);
+  const streamError = useLive(live, (l) => (l?.ended ? formatError(l.ended) : l?.problem));
+  const nothing = status === 'ready' && points.length === 0 && !hasLatest;
 
   return (
     <section className="metrics" aria-label="Metrics">
@@ -143,7 +145,7 @@ export function MetricsPanel({ service }: { service: Service }) {
       {streamError ? (
         <div role="alert" className="error metrics-error">
           <span>{streamError}</span>
-          {live.ended ? (
+          {ended ? (
             <button type="button" className="secondary small" onClick={retry}>
               Retry
             </button>
@@ -151,7 +153,7 @@ export function MetricsPanel({ service }: { service: Service }) {
         </div>
       ) : null}
       {nothing ? <p className="muted pad">No figures recorded yet for this range.</p> : null}
-      {status !== 'loading' && !nothing && (points.length > 0 || latest) ? (
+      {status !== 'loading' && !nothing && (points.length > 0 || hasLatest) ? (
         <>
           <div className="charts">
             {charts.map((c) => (
@@ -160,7 +162,7 @@ export function MetricsPanel({ service }: { service: Service }) {
                 spec={c}
                 note={c.title === 'Requests' ? probesNote : c.note}
                 points={points}
-                latest={zoom ? undefined : latest}
+                live={zoom ? undefined : live}
                 domain={domain}
                 stepMs={stepMs}
                 markers={markers}
@@ -181,6 +183,12 @@ export function MetricsPanel({ service }: { service: Service }) {
       {status !== 'loading' ? <EventsList markers={markers} /> : null}
     </section>
   );
+}
+
+/** What the Requests chart leaves out, with the probes' rate now. */
+function ProbesNote({ live }: { live: LiveFigures | undefined }) {
+  const probeRps = useLive(live, (l) => l?.latest?.probeRps);
+  return <>probes (/health, /ready, /metrics) left out{probeRps === undefined ? '' : `: ${fmt(probeRps)} req/s of them`}</>;
 }
 
 /** 15 min · 1 h · 24 h · 7 d, as a radio group (arrow keys move the choice). */

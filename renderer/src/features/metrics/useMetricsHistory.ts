@@ -3,7 +3,7 @@
  * (metrics.range), the live seconds of metrics.watch folded into that range's step for the short
  * ranges, the long ones read again every 30 s, and the markers of what happened in the range.
  */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
 import type { ApiErrorBody } from '../../../../main/common/errors';
 import { METRIC_RANGES, type MetricMarker, type MetricRangeName } from '../../../../main/common/metrics-model';
 import type { MetricPoint } from '../../../../main/common/model';
@@ -26,37 +26,59 @@ export interface RangeState {
   source?: 'local' | 'prometheus';
 }
 
-export interface LiveState {
-  latest?: MetricPoint;
-  /** Why no points come (a cluster without metrics-server). */
-  problem?: string;
-  ended?: ApiErrorBody;
-}
-
 /** Markers are asked for this often while a short range follows the present. */
 const MARKER_POLL_MS = 5_000;
 /** Live seconds kept while the first range read is on its way. */
 const EARLY_MAX = 600;
 
-/** The newest point of a service, second by second; `feed` gets each point too. */
-export function useLiveFigures(envId: string, serviceId: string, attempt: number, feed: RefObject<((p: MetricPoint) => void) | undefined>): LiveState {
-  const [state, setState] = useState<LiveState>({});
+/**
+ * The newest point of a service, second by second, outside React state: only what shows it (the
+ * value beside each title, the probes note) subscribes, so a second redraws a few text nodes and
+ * not the panel. `feed` gets each point too.
+ */
+export class LiveFigures {
+  latest?: MetricPoint;
+  /** Why no points come (a cluster without metrics-server). */
+  problem?: string;
+  ended?: ApiErrorBody;
+  private readonly listeners = new Set<() => void>();
+
+  readonly subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  set(patch: { latest?: MetricPoint | undefined; problem?: string | undefined; ended?: ApiErrorBody | undefined }): void {
+    Object.assign(this, patch);
+    for (const fn of this.listeners) fn();
+  }
+}
+
+const NEVER = () => () => {};
+
+/** A value read from the live figures (a primitive, or an object kept until it changes), re-read each second. */
+export function useLive<T>(live: LiveFigures | undefined, select: (l: LiveFigures | undefined) => T): T {
+  return useSyncExternalStore(live?.subscribe ?? NEVER, () => select(live));
+}
+
+export function useLiveFigures(envId: string, serviceId: string, attempt: number, feed: RefObject<((p: MetricPoint) => void) | undefined>): LiveFigures {
+  const [live] = useState(() => new LiveFigures());
   useEffect(() => {
-    setState({});
+    live.set({ latest: undefined, problem: undefined, ended: undefined });
     return api.subscribe(
       'metrics.watch',
       { envId, serviceId },
       (e) => {
-        if (e.kind === 'problem') return setState((s) => ({ ...s, problem: e.message }));
+        if (e.kind === 'problem') return live.set({ problem: e.message });
         const points = e.kind === 'history' ? e.points : [e.point];
         for (const p of points) feed.current?.(p);
         const latest = points.at(-1);
-        setState((s) => (latest ? { latest } : s.problem ? { latest: s.latest } : s));
+        if (latest) live.set({ latest, problem: undefined });
       },
-      (err) => err && setState((s) => ({ ...s, ended: err })),
+      (err) => err && live.set({ ended: err }),
     );
-  }, [envId, serviceId, attempt, feed]);
-  return state;
+  }, [envId, serviceId, attempt, feed, live]);
+  return live;
 }
 
 export function useMetricsHistory(
