@@ -4,6 +4,7 @@ import { formatError, type ApiErrorBody } from '../../../../main/common/errors';
 import { useEnvironments } from '../../store/environments';
 import { useServices } from '../../store/services';
 import { StatusDot } from '../environments/StatusDot';
+import { PrometheusSettings } from '../environments/PrometheusSettings';
 import { ServicesView } from '../services/ServicesView';
 import { ConfirmDialog } from '../shell/ConfirmDialog';
 
@@ -30,6 +31,7 @@ export function EnvironmentView() {
         <StatusDot state={env.state} />
         <span className="mono muted">{env.endpoint}</span>
         {env.capabilities.removable ? <RemoveEngine id={env.id} name={env.name} /> : null}
+        <PrometheusSettings env={env} />
       </header>
       {known || env.state === 'connected' ? (
         <>
