@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -79,6 +79,8 @@ before(async () => {
 });
 after(() => {
   if (!skip) removeProject(project);
+  rmSync(state, { recursive: true, force: true });
+  kdir.remove();
 });
 
 test('top --json agrees with docker stats: CPU, memory within 10 %, request figures where /metrics is', { skip }, async () => {
@@ -269,6 +271,5 @@ test('top --context agrees with kubectl top pod on the fixture, CPU in percent o
     }
   } finally {
     await fixture.stop();
-    kdir.remove();
   }
 });
