@@ -37,7 +37,7 @@ export function freePort(): Promise<number> {
 /** The `namespace` label every scraped container gets, standing in for a pod's. */
 export const POD_NAMESPACE = 'fdtest';
 
-export function dockerScrapeConfig(project: string, scrapeSeconds = 1): string {
+export function dockerScrapeConfig(project: string, scrapeSeconds = 1, pod?: { namespace: string; name: string }): string {
   return `global:
   scrape_interval: ${scrapeSeconds}s
   evaluation_interval: ${scrapeSeconds}s
@@ -65,10 +65,15 @@ scrape_configs:
         target_label: container
       # As a cluster's Prometheus labels pods (kubernetes_sd), so the pods' queries run on the real server too.
       - target_label: namespace
-        replacement: ${POD_NAMESPACE}
-      - source_labels: [__meta_docker_container_name]
+        replacement: ${pod?.namespace ?? POD_NAMESPACE}
+${
+  pod
+    ? `      - target_label: pod
+        replacement: ${pod.name}`
+    : `      - source_labels: [__meta_docker_container_name]
         regex: '/?(.*)'
-        target_label: pod
+        target_label: pod`
+}
 `;
 }
 
