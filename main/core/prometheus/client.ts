@@ -78,7 +78,7 @@ export function serviceProxyTransport(kc: K8s.KubeConfig, ref: PrometheusService
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new ApiError('NOT_FOUND', `The context ${contextName} names no cluster.`, 'Check the kubeconfig.');
   const server = new URL(cluster.server);
-  const prefix = `${server.pathname.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/services/${encodeURIComponent(`${ref.name}:${ref.port}`)}/proxy`;
+  const prefix = `${server.pathname.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/services/${encodeURIComponent(ref.name)}:${encodeURIComponent(String(ref.port))}/proxy`;
   return {
     where: `service ${ref.namespace}/${ref.name}:${ref.port} on ${contextName}`,
     async get(path, params, timeoutMs) {
