@@ -53,14 +53,8 @@ export function MetricChart({ spec, points, live, domain, stepMs, markers, range
   const rows = useMemo(() => cache.current!.rows(points, spec.lines), [points, spec.lines]);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const [table, setTable] = useState(false);
-  const last = points.at(-1);
-  const current = useLive(live, (l) => {
-    const p = l?.latest ?? last;
-    return p ? spec.current(p) : undefined;
-  });
   // The words follow the figure beside the title (the service's), whatever lines are drawn.
   const series = useMemo(() => points.map((p) => spec.current(p)), [points, spec]);
-  const summary = useMemo(() => summaryText(spec.title, spec.unit, rangeWords, series, current), [spec.title, spec.unit, rangeWords, series, current]);
   const hiddenKey = [...hidden].sort().join('\0');
   const visible = useMemo(() => spec.lines.map((l, i) => ({ l, i })).filter((x) => !hidden.has(x.l.key)), [spec.lines, hidden]);
   const top = useMemo(() => {
@@ -81,17 +75,7 @@ export function MetricChart({ spec, points, live, domain, stepMs, markers, range
   const legendId = `legend-${spec.title.replace(/\W+/g, '-')}`;
 
   return (
-    <figure className="chart" aria-label={`${spec.title}, ${current === undefined ? 'no value yet' : `${fmt(current)} ${spec.unit}`}`}>
-      <figcaption>
-        <span>{spec.title}</span>
-        <span className="mono current">
-          {current === undefined ? '–' : fmt(current)} <span className="muted">{spec.unit}</span>
-        </span>
-      </figcaption>
-      {note ? <p className="muted chart-note">{note}</p> : null}
-      <p className="sr-only" data-testid="chart-summary">
-        {summary}
-      </p>
+    <LiveFigure spec={spec} live={live} last={points.at(-1)} series={series} rangeWords={rangeWords} note={note}>
       <Plot
         rows={rows}
         lines={spec.lines}
@@ -138,6 +122,44 @@ export function MetricChart({ spec, points, live, domain, stepMs, markers, range
         </button>
       </div>
       {table ? <FigureTable title={spec.title} unit={spec.unit} rows={rows} lines={visible} /> : null}
+    </LiveFigure>
+  );
+}
+
+interface LiveFigureProps {
+  spec: ChartSpec;
+  live: LiveFigures | undefined;
+  last: MetricPoint | undefined;
+  series: (number | undefined)[];
+  rangeWords: string;
+  note: ReactNode;
+  children: ReactNode;
+}
+
+/**
+ * The figure with what changes every second: its name and caption carry the current value, the
+ * summary its words. Its children (plot, legend) are the same elements from one second to the
+ * next, so React leaves them alone.
+ */
+function LiveFigure({ spec, live, last, series, rangeWords, note, children }: LiveFigureProps) {
+  const current = useLive(live, (l) => {
+    const p = l?.latest ?? last;
+    return p ? spec.current(p) : undefined;
+  });
+  const summary = useMemo(() => summaryText(spec.title, spec.unit, rangeWords, series, current), [spec.title, spec.unit, rangeWords, series, current]);
+  return (
+    <figure className="chart" aria-label={`${spec.title}, ${current === undefined ? 'no value yet' : `${fmt(current)} ${spec.unit}`}`}>
+      <figcaption>
+        <span>{spec.title}</span>
+        <span className="mono current">
+          {current === undefined ? '–' : fmt(current)} <span className="muted">{spec.unit}</span>
+        </span>
+      </figcaption>
+      {note ? <p className="muted chart-note">{note}</p> : null}
+      <p className="sr-only" data-testid="chart-summary">
+        {summary}
+      </p>
+      {children}
     </figure>
   );
 }
