@@ -56,6 +56,8 @@ export class DockerEngine extends EventEmitter<Events> {
 
   constructor(endpoint: DockerEndpoint) {
     super();
+    // One 'status' listener per watched service (the recorder watches them all): 25 services is not a leak.
+    this.setMaxListeners(0);
     this.endpoint = endpoint;
     this.api = new Docker(endpoint.options);
     this.streams = new Docker(endpoint.options);

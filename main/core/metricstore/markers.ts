@@ -11,13 +11,18 @@ import { plainText } from '../../common/output-policy';
 /** Exit codes of an instance that was asked to stop (SIGTERM), not one that crashed. */
 const ASKED_TO_STOP = new Set([0, 143]);
 
+/** A service first listed while its containers are only created counts 0 desired: starting them is not a scale. */
+function justCreated(s: Service): boolean {
+  return s.desired === 0 && s.instances.length > 0 && s.instances.every((i) => i.state === 'created');
+}
+
 export function markersBetween(prev: Service | undefined, next: Service, t: number): MetricMarker[] {
   if (!prev) return [];
   const out: MetricMarker[] = [];
   const add = (kind: MetricMarker['kind'], text: string, instance?: string) =>
     out.push({ t, kind, text: plainText(text).slice(0, 300), ...(instance ? { instance: plainText(instance) } : {}) });
 
-  if (prev.desired !== next.desired) add('scale', `scaled ${prev.desired} → ${next.desired}`);
+  if (prev.desired !== next.desired && !justCreated(prev)) add('scale', `scaled ${prev.desired} → ${next.desired}`);
   if (next.operation?.kind === 'rolling-restart' && prev.operation?.kind !== 'rolling-restart') add('restart', 'rolling restart');
   if (prev.image !== next.image) add('deploy', `image ${prev.image} → ${next.image}`);
 

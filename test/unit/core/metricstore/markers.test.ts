@@ -73,3 +73,13 @@ test('a breaker changing state is a marker; one first seen closed is not; names 
   assert.ok(got.every((m) => !m.text.includes('\u001b')));
   assert.deepEqual(markersBetween(undefined, after, 5), [], 'the first sight of a service is no event');
 });
+
+test('a new service whose containers start is not a scale from 0, a scale from 0 is', () => {
+  const created = service([instance('1', { state: 'created' })], { desired: 0, running: 0, healthy: 0 });
+  assert.deepEqual(markersBetween(created, service([instance('1')]), 5), []);
+  const none = service([], { desired: 0 });
+  assert.deepEqual(
+    markersBetween(none, service([instance('1')]), 5).map((m) => m.text),
+    ['scaled 0 → 1'],
+  );
+});
