@@ -121,9 +121,20 @@ export const methods = {
   'logs.stats': none,
   /** Which services of an environment keep their logs: all, the ones opened, or none. */
   'logs.setScope': z.object({ envId: environmentId, scope: z.enum(['all', 'opened', 'none']) }).strict(),
-  /** A service's stored figures over [from, to): the finest tier that covers the range, at most `maxPoints` points; and its markers. */
+  /**
+   * A service's stored figures over [from, to): the finest tier that covers the range, at most
+   * `maxPoints` points; and its markers. `instances: 'top'` keeps per-instance figures only for the
+   * instances a chart draws (the busiest few by CPU and by memory) and sums the rest into `others`.
+   */
   'metrics.range': z
-    .object({ envId: environmentId, serviceId, from: epochMs, to: epochMs, maxPoints: z.number().int().min(10).max(5000).default(900) })
+    .object({
+      envId: environmentId,
+      serviceId,
+      from: epochMs,
+      to: epochMs,
+      maxPoints: z.number().int().min(10).max(5000).default(900),
+      instances: z.enum(['all', 'top']).optional(),
+    })
     .strict()
     .refine((p) => p.to > p.from, 'The range must end after it starts.'),
   /** The alert rules (alerts.json in the state folder; the defaults on first start). */

@@ -40,6 +40,8 @@ export interface MetricsRangeResult {
   markers: MetricMarker[];
   /** Where the points came from: the local store, or the environment's Prometheus (history beyond the store, pods' requests). */
   source: 'local' | 'prometheus';
+  /** Asked with `instances: 'top'`: every instance in the range, also those left out of the points. */
+  instanceNames?: string[];
 }
 
 /** One service's figures at a glance: the last 15 minutes as sparklines, and the latest values. */

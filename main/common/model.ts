@@ -177,6 +177,8 @@ export interface MetricPoint {
   p95Ms?: number;
   /** Per instance, for the lines of each (request figures where the instance exports them). */
   instances: Record<string, InstanceFigures>;
+  /** A range asked for with `instances: 'top'`: the instances left out of `instances`, summed. */
+  others?: { count: number; cpuPercent: number; memMiB: number };
 }
 
 /** One instance's figures in a MetricPoint. */

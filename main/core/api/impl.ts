@@ -6,6 +6,7 @@ import { ApiError } from '../../common/errors';
 import { diffServices } from '../../common/services-feed';
 import type { Environment, Service } from '../../common/model';
 import type { MetricsRangeResult } from '../../common/metrics-model';
+import { withTopInstances } from '../../common/metric-points';
 import { untilRemoved } from '../env/teardown';
 import { followLogs } from '../logs/follow-logs';
 import { LogQueryError, parseLogQuery } from '../../common/log-query';
@@ -156,10 +157,13 @@ export function createApiImpl(core: CoreLike): ApiImpl {
         core.logCollector.setScope(envs.get(envId), scope);
         return null;
       },
-      'metrics.range': ({ envId, serviceId, from, to, maxPoints }) => {
+      'metrics.range': async ({ envId, serviceId, from, to, maxPoints, instances }) => {
         envs.get(envId);
         const local = core.metrics.range(serviceId, from, to, maxPoints);
-        return core.prometheus.has(envId) && !localSuffices(local) ? fromPrometheus(core, envId, local, maxPoints) : local;
+        const r = core.prometheus.has(envId) && !localSuffices(local) ? await fromPrometheus(core, envId, local, maxPoints) : local;
+        if (instances !== 'top') return r;
+        const top = withTopInstances(r.points);
+        return { ...r, points: top.points, instanceNames: top.names };
       },
       'alerts.rules': () => core.alerts.rules(),
       'alerts.setRule': ({ rule }) => core.alerts.setRule(rule),

@@ -21,7 +21,8 @@ import type { Logger } from 'pino';
 import { Glance } from './glance';
 import type { HistoryDb, MarkerRow, PointRow } from './history-db';
 import { markersBetween } from './markers';
-import { bucketPoints, decodePoint, encodePoint, meanPoint } from './points';
+import { bucketPoints, meanPoint } from '../../common/metric-points';
+import { decodePoint, encodePoint } from './points';
 
 const FLUSH_MS = 2_000;
 const PRUNE_MS = 60_000;

@@ -5,7 +5,8 @@ import type { MetricPoint, Service } from '../../../../main/common/model';
 import { plainText } from '../../../../main/common/output-policy';
 import { useEnvironment } from '../../store/environments';
 import { MARKER_COLOURS, MetricChart, type ChartSpec } from './MetricChart';
-import { fmt, formatMoment, instanceLines, instanceNames, LIVE_RANGES, MANY_INSTANCES, RANGE_BUTTON, RANGE_WORDS } from './series';
+import { instanceNames, MANY_INSTANCES } from '../../../../main/common/metric-points';
+import { fmt, formatMoment, instanceLines, LIVE_RANGES, RANGE_BUTTON, RANGE_WORDS } from './series';
 import { useLive, useLiveFigures, useMetricsHistory, type LiveFigures, type Span } from './useMetricsHistory';
 import './metrics.css';
 
@@ -25,7 +26,7 @@ export function MetricsPanel({ service }: { service: Service }) {
   const [attempt, setAttempt] = useState(0);
   const [everyInstance, setEveryInstance] = useState(false);
   const [showProbes, setShowProbes] = useState(false);
-  const history = useMetricsHistory(service.envId, service.id, range, zoom, attempt);
+  const history = useMetricsHistory(service.envId, service.id, range, zoom, attempt, everyInstance);
   const live = useLiveFigures(service.envId, service.id, attempt, history.feed);
   const { points, domain, stepMs, status } = history;
   const hasLatest = useLive(live, (l) => l?.latest !== undefined);
@@ -38,7 +39,7 @@ export function MetricsPanel({ service }: { service: Service }) {
   const onZoom = useCallback((s: Span) => setZoom(s), []);
   const retry = () => setAttempt((a) => a + 1);
 
-  const rangeNames = useMemo(() => instanceNames(points), [points]);
+  const rangeNames = useMemo(() => [...new Set([...history.names, ...instanceNames(points)])], [history.names, points]);
   // An instance that just started is named before its first bucket closes.
   const latestKey = useLive(live, (l) => (l?.latest ? Object.keys(l.latest.instances).sort().join('\0') : ''));
   const names = useMemo(() => [...new Set([...rangeNames, ...(latestKey ? latestKey.split('\0') : [])])].sort(), [rangeNames, latestKey]);

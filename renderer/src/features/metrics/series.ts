@@ -5,13 +5,11 @@
  * ticks, and the words a screen reader gets instead of the picture.
  */
 import type { MetricMarker, MetricRangeName } from '../../../../main/common/metrics-model';
-import type { InstanceFigures, MetricPoint } from '../../../../main/common/model';
+import { MANY_INSTANCES, meanPoint, TOP_N, topInstances, type InstanceField } from '../../../../main/common/metric-points';
+import type { MetricPoint } from '../../../../main/common/model';
 
 /** Points asked of metrics.range: about one per pixel of a chart. */
 export const MAX_POINTS = 600;
-/** Above this many instances a chart draws the total, the busiest TOP_N and "others". */
-export const MANY_INSTANCES = 8;
-export const TOP_N = 5;
 /** Rows the table view lists (the newest). */
 export const TABLE_ROWS = 60;
 /** Markers kept for a range (the newest). */
@@ -28,8 +26,6 @@ export const RANGE_WORDS: Record<MetricRangeName, string> = {
 export const LIVE_RANGES: ReadonlySet<MetricRangeName> = new Set(['15m', '1h']);
 export const REFRESH_MS = 30_000;
 
-export type InstanceField = 'cpuPercent' | 'memMiB';
-
 /** One line of a chart: `key` is stable (hidden lines and colours follow it), `pick` reads its value. */
 export interface LineDef {
   key: string;
@@ -38,31 +34,6 @@ export interface LineDef {
   dashed?: boolean;
   /** Drawn thicker: the line the chart's current value and summary describe. */
   main?: boolean;
-}
-
-/** Every instance name in the points, sorted. */
-export function instanceNames(points: readonly MetricPoint[]): string[] {
-  const names = new Set<string>();
-  for (const p of points) for (const n in p.instances) names.add(n);
-  return [...names].sort();
-}
-
-/** The `n` instances with the highest mean of `field` over the points (ties by name). */
-export function topInstances(points: readonly MetricPoint[], field: InstanceField, n: number): string[] {
-  const sum = new Map<string, number>();
-  const count = new Map<string, number>();
-  for (const p of points) {
-    for (const name in p.instances) {
-      const v = p.instances[name]![field];
-      sum.set(name, (sum.get(name) ?? 0) + v);
-      count.set(name, (count.get(name) ?? 0) + 1);
-    }
-  }
-  return [...sum.keys()]
-    .map((name) => ({ name, mean: sum.get(name)! / count.get(name)! }))
-    .sort((a, b) => b.mean - a.mean || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .slice(0, n)
-    .map((x) => x.name);
 }
 
 /**
@@ -88,16 +59,17 @@ export function instanceLines(
     key: 'others',
     label: `others (mean of ${rest.length})`,
     dashed: true,
-    pick: (p) => meanOf(rest, p.instances, field),
+    pick: (p) => meanOf(rest, p, field),
   };
   return [total, ...top.map((n) => one(n)), ...(rest.length ? [others] : [])];
 }
 
-function meanOf(names: readonly string[], instances: Record<string, InstanceFigures>, field: InstanceField): number | undefined {
-  let s = 0;
-  let n = 0;
+/** The mean over `names` at a point; a range read with `instances: 'top'` brings the left-out ones summed. */
+function meanOf(names: readonly string[], p: MetricPoint, field: InstanceField): number | undefined {
+  let s = p.others?.[field] ?? 0;
+  let n = p.others?.count ?? 0;
   for (const name of names) {
-    const f = instances[name];
+    const f = p.instances[name];
     if (f) {
       s += f[field];
       n++;
@@ -156,27 +128,6 @@ export class LiveBucket {
   }
 }
 
-/** The mean of some points at `t` (p95: the highest, as the store keeps it). */
-export function meanPoint(t: number, points: readonly MetricPoint[]): MetricPoint {
-  if (points.length === 1) return { ...points[0]!, t };
-  const out: MetricPoint = { t, cpuPercent: avg(points.map((p) => p.cpuPercent))!, memMiB: avg(points.map((p) => p.memMiB))!, instances: {} };
-  for (const k of ['rxKBps', 'txKBps', 'rps', 'probeRps', 'errorsPerSecond', 'p95Ms'] as const) {
-    const v = k === 'p95Ms' ? max(points.map((p) => p[k])) : avg(points.map((p) => p[k]));
-    if (v !== undefined) out[k] = v;
-  }
-  const byName = new Map<string, InstanceFigures[]>();
-  for (const p of points) for (const [n, f] of Object.entries(p.instances)) (byName.get(n) ?? byName.set(n, []).get(n)!).push(f);
-  for (const [n, fs] of byName) {
-    const f: InstanceFigures = { cpuPercent: avg(fs.map((x) => x.cpuPercent))!, memMiB: avg(fs.map((x) => x.memMiB))! };
-    for (const k of ['rxKBps', 'txKBps', 'rps', 'errorsPerSecond', 'p95Ms'] as const) {
-      const v = k === 'p95Ms' ? max(fs.map((x) => x[k])) : avg(fs.map((x) => x[k]));
-      if (v !== undefined) f[k] = v;
-    }
-    out.instances[n] = f;
-  }
-  return out;
-}
-
 function avg(vs: readonly (number | undefined)[]): number | undefined {
   let s = 0;
   let n = 0;
@@ -186,11 +137,6 @@ function avg(vs: readonly (number | undefined)[]): number | undefined {
       n++;
     }
   return n ? Math.round((s / n) * 100) / 100 : undefined;
-}
-
-function max(vs: readonly (number | undefined)[]): number | undefined {
-  const d = vs.filter((v): v is number => v !== undefined);
-  return d.length ? Math.max(...d) : undefined;
 }
 
 /** Appends `p` to time-ordered points, dropping those before `from`: the range's buffer never grows past the range. */

@@ -24,6 +24,8 @@ export interface RangeState {
   domain: [number, number];
   stepMs: number;
   source?: 'local' | 'prometheus';
+  /** Every instance in the range: the points carry figures only for those a chart draws. */
+  names: string[];
 }
 
 /** Markers are asked for this often while a short range follows the present. */
@@ -87,6 +89,7 @@ export function useMetricsHistory(
   range: MetricRangeName,
   zoom: Span | undefined,
   attempt: number,
+  everyInstance: boolean,
 ): RangeState & { feed: RefObject<((p: MetricPoint) => void) | undefined> } {
   const feed = useRef<((p: MetricPoint) => void) | undefined>(undefined);
   const [state, setState] = useState<RangeState>(() => initial(range, zoom));
@@ -103,6 +106,7 @@ export function useMetricsHistory(
     let stepMs = 1_000;
     let domain: [number, number] = [0, 0];
     let source: RangeState['source'];
+    let names: string[] = [];
     let bucket: LiveBucket | undefined;
     let early: MetricPoint[] = [];
     let loaded = false;
@@ -110,7 +114,7 @@ export function useMetricsHistory(
     setState(initial(range, zoomed ? { from: zoomFrom, to: zoomTo } : undefined));
 
     const publish = (extra: Partial<RangeState> = {}) =>
-      setState({ status: 'ready', points, markers, domain, stepMs, ...(source ? { source } : {}), ...extra });
+      setState({ status: 'ready', points, markers, domain, stepMs, names, ...(source ? { source } : {}), ...extra });
 
     const take = (p: MetricPoint) => {
       const last = points.at(-1);
@@ -135,10 +139,13 @@ export function useMetricsHistory(
       const now = Date.now();
       const from = zoomed ? zoomFrom : now - span;
       const to = zoomed ? zoomTo : now;
-      api.call('metrics.range', { envId, serviceId, from, to, maxPoints: MAX_POINTS }).then(
+      // Fifty replicas' figures over a day are megabytes; the lines drawn need the busiest few.
+      const instances = everyInstance ? 'all' : 'top';
+      api.call('metrics.range', { envId, serviceId, from, to, maxPoints: MAX_POINTS, instances }).then(
         (r) => {
           if (!alive) return;
           points = r.points.filter((p) => p.t >= from && p.t < to);
+          names = r.instanceNames ?? [];
           markers = r.markers.slice(-MAX_MARKERS);
           // Live buckets no finer than the range's points, so an hour stays about MAX_POINTS points.
           stepMs = Math.max(r.stepMs, Math.ceil(span / MAX_POINTS / 1_000) * 1_000);
@@ -170,7 +177,7 @@ export function useMetricsHistory(
           if (!loaded) return;
           const to = Date.now();
           const from = Math.max(domain[0], markersUpTo - 10_000);
-          api.call('metrics.range', { envId, serviceId, from, to, maxPoints: 10 }).then(
+          api.call('metrics.range', { envId, serviceId, from, to, maxPoints: 10, instances: 'top' }).then(
             (r) => {
               if (!alive || r.markers.length === 0) return;
               markersUpTo = to;
@@ -192,12 +199,12 @@ export function useMetricsHistory(
       feed.current = undefined;
       for (const t of timers) clearInterval(t);
     };
-  }, [envId, serviceId, range, zoomFrom, zoomTo, attempt]);
+  }, [envId, serviceId, range, zoomFrom, zoomTo, attempt, everyInstance]);
 
   return { ...state, feed };
 }
 
 function initial(range: MetricRangeName, zoom: Span | undefined): RangeState {
   const now = Date.now();
-  return { status: 'loading', points: [], markers: [], domain: zoom ? [zoom.from, zoom.to] : [now - METRIC_RANGES[range], now], stepMs: 1_000 };
+  return { status: 'loading', points: [], markers: [], names: [], domain: zoom ? [zoom.from, zoom.to] : [now - METRIC_RANGES[range], now], stepMs: 1_000 };
 }

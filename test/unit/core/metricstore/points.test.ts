@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricPoint } from '../../../../main/common/model';
-import { bucketPoints, decodePoint, encodePoint, meanPoint } from '../../../../main/core/metricstore/points';
+import { bucketPoints, meanPoint } from '../../../../main/common/metric-points';
+import { decodePoint, encodePoint } from '../../../../main/core/metricstore/points';
 
 const point = (t: number, cpu: number, extra: Partial<MetricPoint> = {}): MetricPoint => ({
   t,

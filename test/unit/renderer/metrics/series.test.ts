@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricMarker } from '../../../../main/common/metrics-model';
+import { instanceNames, topInstances, withTopInstances } from '../../../../main/common/metric-points';
 import type { MetricPoint } from '../../../../main/common/model';
 import {
   appendBounded,
@@ -12,7 +13,6 @@ import {
   RowCache,
   summaryText,
   timeTicks,
-  topInstances,
   trendWord,
 } from '../../../../renderer/src/features/metrics/series';
 
@@ -148,4 +148,30 @@ test('markers polled again are merged once each, in time order', () => {
     mergeMarkers(known, [m(500, 'old'), m(3000, 'scaled 2 → 3'), m(1000, 'scaled 1 → 2')], 800).map((x) => x.text),
     ['scaled 1 → 2', 'scaled 2 → 3'],
   );
+});
+
+test('a range cut to the drawn instances draws the same lines as the whole range', () => {
+  const points = [point(0, 50, (i) => (i * 7) % 50), point(1000, 50, (i) => (i * 3) % 50)];
+  const whole = instanceNames(points);
+  const cut = withTopInstances(points);
+  assert.deepEqual(cut.names, whole, 'every instance is still named');
+  assert.ok(Object.keys(cut.points[0]!.instances).length <= 10, 'at most the top 5 by CPU and the top 5 by memory');
+  assert.equal(cut.points[0]!.others!.count + Object.keys(cut.points[0]!.instances).length, 50);
+  for (const field of ['cpuPercent', 'memMiB'] as const) {
+    const full = instanceLines(points, whole, field, false);
+    const fewer = instanceLines(cut.points, cut.names, field, false);
+    assert.deepEqual(
+      fewer.map((l) => l.label),
+      full.map((l) => l.label),
+    );
+    for (const [i, p] of cut.points.entries()) {
+      assert.deepEqual(
+        fewer.map((l) => l.pick(p)),
+        full.map((l) => l.pick(points[i]!)),
+        `${field} at ${p.t}: the same values, "others" included`,
+      );
+    }
+  }
+  const few = [point(0, 8)];
+  assert.deepEqual(withTopInstances(few).points, few, 'eight instances are all drawn, so all are sent');
 });
